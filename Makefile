@@ -1,0 +1,47 @@
+# Front door. `make reproduce` and `make test` work on a fresh Debian machine.
+SECONDS ?= 60
+OUT ?= results
+DATA ?=
+CMAKE_FLAGS ?=
+BIN_RELEASE := build/release/apps/scapredict/scapredict
+
+.PHONY: deps reproduce audit test check-asan bench fuzz format clean
+
+deps:
+	./scripts/install-deps
+
+build/%/CMakeCache.txt:
+	cmake --preset $* $(CMAKE_FLAGS)
+
+reproduce: deps build/release/CMakeCache.txt
+	cmake --build --preset release --target scapredict_cli
+	$(BIN_RELEASE) reproduce $(if $(DATA),--data $(DATA),) --out $(OUT)
+
+audit: deps build/release/CMakeCache.txt
+	cmake --build --preset release --target scapredict_cli
+	$(BIN_RELEASE) audit $(if $(DATA),--data $(DATA),) --out $(OUT)
+
+test: deps build/dev/CMakeCache.txt
+	cmake --build --preset dev
+	ctest --preset dev
+
+check-asan: deps build/asan/CMakeCache.txt
+	cmake --build --preset asan
+	ctest --preset asan
+
+bench: deps build/release/CMakeCache.txt
+	cmake --preset release -DSCAPREDICT_BENCH=ON
+	cmake --build --preset release --target scapredict_bench
+	build/release/bench/scapredict_bench
+
+fuzz:
+	./scripts/install-deps --fuzz
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+	./scripts/run-fuzzers build/fuzz/fuzz $(SECONDS)
+
+format:
+	find include src apps tests bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,7 @@
+#pragma once
+// Each command registers its flags on the CLI11 app and returns the callback that runs it.
+#include <CLI/CLI.hpp>
+
+namespace scapredict::cli {
+void add_io_commands(CLI::App& app);
+}  // namespace scapredict::cli

@@ -1,0 +1,18 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string_view>
+
+namespace scapredict {
+
+/// Writes `bytes` to `path` so that readers see either the old file or the complete new one:
+/// the data goes to a temporary file in the same directory, is flushed, and is renamed over
+/// `path`. Creates missing parent directories. Throws scapredict::Error naming the path.
+void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
+void write_file_atomic(const std::filesystem::path& path, std::string_view text);
+
+/// Reads a whole file. Throws scapredict::Error naming the path when it cannot be opened.
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace scapredict

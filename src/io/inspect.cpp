@@ -1,0 +1,173 @@
+#include "scapredict/io/inspect.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "scapredict/io/signal.hpp"
+
+namespace scapredict::io {
+
+std::string format_elapsed(double seconds) {
+  const auto ms = static_cast<long long>(std::llround(seconds * 1000.0));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%03lld", ms / 3600000, (ms / 60000) % 60,
+                (ms / 1000) % 60, ms % 1000);
+  return buf;
+}
+
+InspectReport inspect(const std::filesystem::path& record, const std::string& annotator) {
+  Record rec(record);
+  InspectReport r;
+  r.header = rec.header();
+  r.n_frames = rec.n_frames();
+  r.duration_s = static_cast<double>(r.n_frames) / rec.fs_hz();
+  for (int i = 0; i < r.header.n_signals; ++i) {
+    const auto& spec = r.header.signals[i];
+    auto adu = rec.read_adu(i);  // whole signal: verifies the checksum
+    SignalStats s;
+    s.description = spec.description;
+    s.format = spec.format;
+    s.adc_gain = spec.adc_gain;
+    s.gain_uncalibrated = spec.gain_uncalibrated;
+    s.units = spec.units;
+    s.n_samples = static_cast<std::int64_t>(adu.size());
+    s.checksum_status = spec.checksum ? "ok" : "absent";
+    double sum = 0, sum2 = 0, lo = INFINITY, hi = -INFINITY;
+    std::int64_t n = 0;
+    for (auto v : adu) {
+      if (v == kInvalidAdu) {
+        ++s.invalid_samples;
+        continue;
+      }
+      const double p = (v - static_cast<double>(spec.baseline)) / spec.adc_gain;
+      sum += p;
+      sum2 += p * p;
+      lo = std::min(lo, p);
+      hi = std::max(hi, p);
+      ++n;
+    }
+    if (n > 0) {
+      s.mean = sum / static_cast<double>(n);
+      s.std = std::sqrt(std::max(0.0, sum2 / static_cast<double>(n) - s.mean * s.mean));
+      s.min = lo;
+      s.max = hi;
+    }
+    r.signals.push_back(s);
+  }
+  std::string ann = annotator;
+  if (ann.empty()) {
+    for (const char* cand : {"atr", "ari"}) {
+      if (std::filesystem::exists(annotation_path(record, cand))) {
+        ann = cand;
+        break;
+      }
+    }
+  }
+  std::vector<Annotation> anns;
+  if (!ann.empty()) {
+    anns = read_annotations(record, ann);
+    r.annotator = ann;
+    r.n_annotations = static_cast<std::int64_t>(anns.size());
+    for (const auto& a : anns) {
+      (is_beat(a.code) ? r.beat_counts : r.other_counts)[mnemonic(a.code)]++;
+    }
+    r.rhythms = rhythm_episodes(anns, r.n_frames);
+  }
+  r.vf_onset = vf_onset(r.header, r.annotator ? &anns : nullptr);
+  return r;
+}
+
+std::string to_text(const InspectReport& r) {
+  std::ostringstream o;
+  const auto& h = r.header;
+  o << "Record " << h.record_name << ": " << h.n_signals << " signals, " << h.fs_hz << " Hz, "
+    << r.n_frames << " samples (" << format_elapsed(r.duration_s) << ")";
+  if (!h.base_time.empty())
+    o << ", starts " << h.base_time << (h.base_date.empty() ? "" : " " + h.base_date);
+  o << "\n";
+  for (const auto& c : h.comments) o << "  # " << c << "\n";
+  char buf[256];
+  for (size_t i = 0; i < r.signals.size(); ++i) {
+    const auto& s = r.signals[i];
+    std::snprintf(buf, sizeof buf,
+                  "Signal %zu '%s': format %d, gain %g adu/%s%s, mean %.4f, std %.4f, min %.4f, "
+                  "max %.4f %s, invalid samples %lld, checksum %s\n",
+                  i, s.description.c_str(), s.format, s.adc_gain, s.units.c_str(),
+                  s.gain_uncalibrated ? " (uncalibrated: WFDB default)" : "", s.mean, s.std, s.min,
+                  s.max, s.units.c_str(), static_cast<long long>(s.invalid_samples),
+                  s.checksum_status.c_str());
+    o << buf;
+  }
+  if (r.annotator) {
+    o << "Annotations (" << *r.annotator << "): " << r.n_annotations << "\n  beats:";
+    for (const auto& [m, n] : r.beat_counts) o << " " << m << "=" << n;
+    o << "\n  other:";
+    for (const auto& [m, n] : r.other_counts) o << " " << m << "=" << n;
+    o << "\n";
+    for (const auto& e : r.rhythms) {
+      o << "  rhythm (" << e.rhythm << ") "
+        << format_elapsed(static_cast<double>(e.start) / h.fs_hz) << " - "
+        << format_elapsed(static_cast<double>(e.end) / h.fs_hz) << "\n";
+    }
+  } else {
+    o << "Annotations: none found\n";
+  }
+  if (r.vf_onset) {
+    o << "VF onset: " << format_elapsed(r.vf_onset->seconds) << " (sample " << r.vf_onset->sample
+      << ", from " << to_string(r.vf_onset->source) << ")\n";
+  } else {
+    o << "VF onset: none\n";
+  }
+  return o.str();
+}
+
+nlohmann::json to_json(const InspectReport& r) {
+  using nlohmann::json;
+  const auto& h = r.header;
+  json j;
+  j["record"] = h.record_name;
+  j["n_signals"] = h.n_signals;
+  j["fs_hz"] = h.fs_hz;
+  j["n_samples"] = r.n_frames;
+  j["duration_s"] = r.duration_s;
+  j["base_time"] = h.base_time;
+  j["base_date"] = h.base_date;
+  j["comments"] = h.comments;
+  j["signals"] = json::array();
+  for (const auto& s : r.signals) {
+    j["signals"].push_back({{"description", s.description},
+                            {"format", s.format},
+                            {"adc_gain", s.adc_gain},
+                            {"gain_uncalibrated", s.gain_uncalibrated},
+                            {"units", s.units},
+                            {"mean", s.mean},
+                            {"std", s.std},
+                            {"min", s.min},
+                            {"max", s.max},
+                            {"n_samples", s.n_samples},
+                            {"invalid_samples", s.invalid_samples},
+                            {"checksum", s.checksum_status}});
+  }
+  if (r.annotator) {
+    j["annotations"] = {{"annotator", *r.annotator},
+                        {"count", r.n_annotations},
+                        {"beats", r.beat_counts},
+                        {"other", r.other_counts}};
+    json eps = json::array();
+    for (const auto& e : r.rhythms) {
+      eps.push_back({{"rhythm", e.rhythm}, {"start_sample", e.start}, {"end_sample", e.end}});
+    }
+    j["annotations"]["rhythms"] = eps;
+  }
+  if (r.vf_onset) {
+    j["vf_onset"] = {{"sample", r.vf_onset->sample},
+                     {"seconds", r.vf_onset->seconds},
+                     {"source", to_string(r.vf_onset->source)}};
+  } else {
+    j["vf_onset"] = nullptr;
+  }
+  return j;
+}
+
+}  // namespace scapredict::io

@@ -1,0 +1,44 @@
+#pragma once
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scapredict::testing {
+
+/// ../shared/physionet, or $SCAPREDICT_PHYSIONET; nullopt when absent.
+std::optional<std::filesystem::path> physionet_dir();
+
+/// A fresh empty directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+/// Runs the scapredict executable with `args` (shell-quoted here).
+CliResult run_cli(const std::vector<std::string>& args);
+
+void write_bytes(const std::filesystem::path& p, const std::vector<unsigned char>& bytes);
+void write_text(const std::filesystem::path& p, const std::string& text);
+
+}  // namespace scapredict::testing
+
+#define SKIP_WITHOUT_PHYSIONET(var)                                          \
+  auto var##_opt = ::scapredict::testing::physionet_dir();                   \
+  if (!var##_opt)                                                            \
+    GTEST_SKIP() << "real PhysioNet data not found (../shared/physionet or " \
+                    "$SCAPREDICT_PHYSIONET); skipping real-data check";      \
+  const std::filesystem::path var = *var##_opt
