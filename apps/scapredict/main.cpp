@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("scapredict ") + scapredict::kVersion);
   app.require_subcommand(1);
   scapredict::cli::add_io_commands(app);
+  scapredict::cli::add_sim_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

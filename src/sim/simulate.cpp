@@ -1,0 +1,306 @@
+#include "scapredict/sim/simulate.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "physiology.hpp"
+#include "render.hpp"
+#include "scapredict/common/atomic_file.hpp"
+#include "scapredict/io/annotation.hpp"
+#include "scapredict/io/signal.hpp"
+#include "scapredict/version.hpp"
+
+namespace scapredict::sim {
+namespace fs = std::filesystem;
+
+const std::vector<SddbRecordFacts>& sddb_facts() {
+  auto hms = [](int h, int m, int s) { return std::optional<double>(h * 3600.0 + m * 60 + s); };
+  // Onsets from the SDDB headers (elapsed time). Per-record lengths are not listed in the
+  // facts available here: the simulator ends VF records hours_after after the onset (--full too)
+  // and gives the three records without VF 24 h.
+  static const std::vector<SddbRecordFacts> facts = {
+      {"30", hms(7, 54, 33), 0, 800},  {"31", hms(13, 42, 24), 0, 800},
+      {"32", hms(16, 45, 18), 0, 800}, {"33", hms(4, 46, 19), 0, 800},
+      {"34", hms(6, 35, 44), 0, 800},  {"35", hms(24, 34, 56), 0, 800},
+      {"36", hms(18, 59, 1), 0, 800},  {"37", hms(1, 31, 13), 0, 800},
+      {"38", hms(8, 1, 54), 0, 800},   {"39", hms(4, 37, 51), 0, 200},
+      {"40", std::nullopt, 24, 800},   {"41", hms(2, 59, 24), 0, 800},
+      {"42", std::nullopt, 24, 800},   {"43", hms(15, 37, 11), 0, 800},
+      {"44", hms(19, 38, 45), 0, 800}, {"45", hms(18, 9, 17), 0, 800},
+      {"46", hms(3, 41, 47), 0, 800},  {"47", hms(6, 13, 1), 0, 200},
+      {"48", hms(2, 29, 40), 0, 800},  {"49", std::nullopt, 24, 800},
+      {"50", hms(11, 45, 43), 0, 800}, {"51", hms(22, 58, 23), 0, 800},
+      {"52", hms(2, 32, 40), 0, 800}};
+  return facts;
+}
+
+const std::vector<std::string>& nsrdb_names() {
+  static const std::vector<std::string> names = {
+      "16265", "16272", "16273", "16420", "16483", "16539", "16773", "16786", "16795",
+      "17052", "17453", "18177", "18184", "19088", "19090", "19093", "19140", "19830"};
+  return names;
+}
+
+Recorder sddb_recorder() {
+  Recorder r;
+  r.name = "SDDB-like Holter (250 Hz, 12 bit, gain 800)";
+  r.fs_hz = 250;
+  r.gain_adu_per_mv = 800;
+  r.highpass_hz = 0.05;
+  r.lowpass_hz = 40;
+  r.noise_floor_mv = 0.010;
+  r.mains_mv = 0.02;
+  r.dropouts_per_hour = 2.0;
+  r.dropout_max_s = 1.8;
+  r.wow_flutter = 0.004;
+  return r;
+}
+
+Recorder nsrdb_recorder(double gap) {
+  const Recorder a = sddb_recorder();
+  auto mix = [gap](double sddb, double nsrdb) { return sddb + gap * (nsrdb - sddb); };
+  Recorder r = a;
+  r.name =
+      gap == 0 ? a.name + " (device gap 0)" : "NSRDB-like Holter (128 Hz, 12 bit, gain field 0)";
+  r.fs_hz = gap > 0 ? 128 : 250;
+  r.gain_adu_per_mv = mix(800, 200);
+  r.write_gain_as_zero = gap > 0 && std::abs(r.gain_adu_per_mv - 200) < 1e-9;
+  r.highpass_hz = mix(0.05, 0.5);
+  r.lowpass_hz = mix(40, 50);
+  r.noise_floor_mv = mix(0.010, 0.004);
+  r.mains_mv = mix(0.02, 0.005);
+  r.dropouts_per_hour = mix(2.0, 0.0);
+  r.wow_flutter = mix(0.004, 0.001);
+  return r;
+}
+
+namespace {
+
+nlohmann::json recorder_json(const Recorder& r) {
+  return {{"name", r.name},
+          {"fs_hz", r.fs_hz},
+          {"gain_adu_per_mv", r.gain_adu_per_mv},
+          {"gain_field_zero", r.write_gain_as_zero},
+          {"adc_bits", r.adc_bits},
+          {"highpass_hz", r.highpass_hz},
+          {"lowpass_hz", r.lowpass_hz},
+          {"noise_floor_mv", r.noise_floor_mv},
+          {"mains_mv", r.mains_mv},
+          {"dropouts_per_hour", r.dropouts_per_hour},
+          {"dropout_max_s", r.dropout_max_s},
+          {"wow_flutter", r.wow_flutter}};
+}
+
+std::string hms(double seconds) {
+  const auto s = static_cast<long long>(std::llround(seconds));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+struct Job {
+  std::string db, name;
+  std::optional<double> onset_s;  // within the written record
+  std::optional<double> full_onset_s;
+  double excerpt_start_s = 0;  // start of the written record inside the full one
+  double duration_s = 0;
+  double risk = 0;
+  double gain = 800;
+  Recorder recorder;
+};
+
+nlohmann::json run_job(const Job& job, const SimConfig& cfg, const RiskEffects& fx) {
+  Rng rng(cfg.seed ^ hash_name(job.db + "/" + job.name));
+  Patient patient = draw_patient(rng);
+  Schedule sched = schedule_beats(patient, fx, job.risk, job.duration_s, job.onset_s, rng);
+  Rendered r = render(patient, sched, job.recorder, job.gain, job.duration_s, job.onset_s, rng);
+
+  io::Header h;
+  h.record_name = job.name;
+  h.n_signals = 2;
+  h.fs_hz = job.recorder.fs_hz;
+  h.base_time = job.db == "sddb" ? "12:00:00" : "08:00:00";
+  const bool nsr = job.db == "nsrdb";
+  for (int c = 0; c < 2; ++c) {
+    io::SignalSpec s;
+    s.file_name = job.name + ".dat";
+    s.format = 212;
+    s.adc_gain = job.gain;
+    s.gain_uncalibrated = nsr && job.recorder.write_gain_as_zero;
+    s.adc_resolution = 12;
+    s.description = nsr ? (c == 0 ? "ECG1" : "ECG2") : "ECG";
+    h.signals.push_back(s);
+  }
+  std::string sim_note = "scapredict simulated " + std::string(nsr ? "NSRDB" : "SDDB") +
+                         "-like record, seed " + std::to_string(cfg.seed) + ", risk-effect " +
+                         std::to_string(cfg.risk_effect) + ", device-gap " +
+                         std::to_string(cfg.device_gap);
+  int age = 0;
+  char sex = 'M';
+  if (nsr) {
+    age = 20 + static_cast<int>(rng.uniform() * 31);
+    sex = rng.uniform() < 0.35 ? 'M' : 'F';
+    h.comments.push_back(std::to_string(age) + " " + sex);
+  } else if (job.onset_s) {
+    h.comments.push_back("vfon: " + hms(*job.onset_s));
+    if (job.excerpt_start_s > 0) {
+      sim_note += "; excerpt from " + hms(job.excerpt_start_s) +
+                  " of the full record, full-record vfon " + hms(*job.full_onset_s);
+    }
+  }
+  h.comments.push_back(sim_note);
+  const fs::path dir = cfg.out / job.db;
+  io::write_record(dir, h, r.adu);
+  io::write_annotations(dir / job.name, nsr ? "atr" : "ari", r.annotations);
+
+  std::int64_t n_pvc = 0, n_beats = 0;
+  for (const auto& b : sched.beats) {
+    ++n_beats;
+    n_pvc += b.pvc;
+  }
+  nlohmann::json t = {{"db", job.db},
+                      {"record", job.name},
+                      {"duration_s", job.duration_s},
+                      {"fs_hz", job.recorder.fs_hz},
+                      {"gain_adu_per_mv", job.gain},
+                      {"risk", job.risk},
+                      {"excerpt_start_s", job.excerpt_start_s},
+                      {"beats", n_beats},
+                      {"pvcs", n_pvc},
+                      {"rhythm_changes", sched.rhythms.size()},
+                      {"dropout_samples", r.dropout_samples},
+                      {"motion_bursts", r.motion_bursts},
+                      {"patient", patient.to_json()}};
+  t["onset_s"] = job.onset_s ? nlohmann::json(*job.onset_s) : nlohmann::json(nullptr);
+  t["full_record_onset_s"] =
+      job.full_onset_s ? nlohmann::json(*job.full_onset_s) : nlohmann::json(nullptr);
+  if (nsr) t["age_sex"] = std::to_string(age) + " " + sex;
+  return t;
+}
+
+bool wanted(const SimConfig& cfg, const std::string& name) {
+  if (cfg.only_records.empty()) return true;
+  for (const auto& r : cfg.only_records) {
+    if (r == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+nlohmann::json simulate(const SimConfig& cfg) {
+  if (cfg.out.empty()) throw SimError("simulate: no output directory given");
+  if (cfg.risk_effect < 0 || cfg.device_gap < 0)
+    throw SimError("simulate: --risk-effect and --device-gap must be >= 0");
+  if (cfg.hours_before_onset <= 0 || cfg.hours_after < 0 || cfg.nsrdb_hours <= 0) {
+    throw SimError("simulate: record lengths must be positive");
+  }
+  const RiskEffects fx;
+  const Recorder sddb_rec = sddb_recorder(), nsrdb_rec = nsrdb_recorder(cfg.device_gap);
+  std::vector<Job> jobs;
+  int n_sddb_vf = 0, n_nsr = 0;
+  for (const auto& f : sddb_facts()) {
+    if (!wanted(cfg, f.name)) continue;
+    if (f.onset_s && cfg.max_sddb > 0 && n_sddb_vf >= cfg.max_sddb) continue;
+    if (!f.onset_s && cfg.max_sddb > 0) continue;
+    Job j;
+    j.db = "sddb";
+    j.name = f.name;
+    j.recorder = sddb_rec;
+    j.gain = f.gain;
+    if (f.onset_s) {
+      ++n_sddb_vf;
+      j.full_onset_s = f.onset_s;
+      const double before =
+          cfg.full ? *f.onset_s : std::min(cfg.hours_before_onset * 3600.0, *f.onset_s);
+      j.excerpt_start_s = *f.onset_s - before;
+      j.onset_s = before;
+      j.duration_s = before + cfg.hours_after * 3600.0;
+      j.risk = cfg.risk_effect;
+    } else {
+      j.duration_s =
+          cfg.full ? f.length_h * 3600.0 : (cfg.hours_before_onset + cfg.hours_after) * 3600.0;
+    }
+    jobs.push_back(j);
+  }
+  for (const auto& name : nsrdb_names()) {
+    if (!wanted(cfg, name)) continue;
+    if (cfg.max_nsrdb > 0 && n_nsr >= cfg.max_nsrdb) continue;
+    ++n_nsr;
+    Job j;
+    j.db = "nsrdb";
+    j.name = name;
+    j.recorder = nsrdb_rec;
+    j.gain = nsrdb_rec.gain_adu_per_mv;
+    j.duration_s = (cfg.full ? 24.0 : cfg.nsrdb_hours) * 3600.0;
+    jobs.push_back(j);
+  }
+  if (jobs.empty()) throw SimError("simulate: no records selected");
+  fs::create_directories(cfg.out / "sddb");
+  fs::create_directories(cfg.out / "nsrdb");
+
+  std::vector<nlohmann::json> results(jobs.size());
+  std::atomic<std::size_t> next{0}, done{0};
+  std::mutex mu;
+  std::exception_ptr failure;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto worker = [&] {
+    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      try {
+        results[i] = run_job(jobs[i], cfg, fx);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!failure) failure = std::current_exception();
+        return;
+      }
+      const std::size_t d = ++done;
+      if (cfg.progress) {
+        const double el =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::lock_guard<std::mutex> lock(mu);
+        std::fprintf(stderr, "simulate: record %zu/%zu (%s/%s), %.1f s elapsed, ETA %.1f s\n", d,
+                     jobs.size(), jobs[i].db.c_str(), jobs[i].name.c_str(), el,
+                     el / static_cast<double>(d) * static_cast<double>(jobs.size() - d));
+      }
+    }
+  };
+  const int n_threads = std::max(1, std::min<int>(cfg.threads, static_cast<int>(jobs.size())));
+  std::vector<std::thread> pool;
+  for (int k = 1; k < n_threads; ++k) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  if (failure) std::rethrow_exception(failure);
+
+  std::string sddb_records, nsrdb_records;
+  for (const auto& j : jobs) (j.db == "sddb" ? sddb_records : nsrdb_records) += j.name + "\n";
+  write_file_atomic(cfg.out / "sddb" / "RECORDS", sddb_records);
+  write_file_atomic(cfg.out / "nsrdb" / "RECORDS", nsrdb_records);
+
+  nlohmann::json truth = {
+      {"generator", "scapredict simulate"},
+      {"version", kVersion},
+      {"data_source", "SIMULATED"},
+      {"seed", cfg.seed},
+      {"knobs",
+       {{"risk_effect", cfg.risk_effect},
+        {"device_gap", cfg.device_gap},
+        {"hours_before_onset", cfg.hours_before_onset},
+        {"hours_after", cfg.hours_after},
+        {"nsrdb_hours", cfg.nsrdb_hours},
+        {"full", cfg.full},
+        {"max_sddb", cfg.max_sddb},
+        {"max_nsrdb", cfg.max_nsrdb},
+        {"only_records", cfg.only_records}}},
+      {"risk_effects_at_full_ramp", fx.to_json()},
+      {"recorders", {{"sddb", recorder_json(sddb_rec)}, {"nsrdb", recorder_json(nsrdb_rec)}}},
+      {"records", results}};
+  write_file_atomic(cfg.out / "truth.json", truth.dump(1));
+  return truth;
+}
+
+}  // namespace scapredict::sim
