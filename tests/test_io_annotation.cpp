@@ -121,3 +121,10 @@ TEST(VfOnset, MalformedCommentIsAnError) {
   EXPECT_FALSE(parse_elapsed_time("1:60:00").has_value());
   EXPECT_DOUBLE_EQ(parse_elapsed_time("1:02:03.5").value(), 3723.5);
 }
+
+TEST(Annotation, TimesBeyond32BitsRoundTrip) {
+  // Regression (found by fuzz_annotations): an interval over 2^31 samples needs several SKIPs.
+  std::vector<Annotation> anns = {
+      {5, 1, 0, 0, 0, ""}, {5912405664LL, 3, 0, 0, 0, ""}, {5912405665LL, 1, 0, 0, 0, ""}};
+  EXPECT_EQ(parse_annotations(encode_annotations(anns), "big.atr"), anns);
+}

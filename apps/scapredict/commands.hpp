@@ -5,4 +5,5 @@
 namespace scapredict::cli {
 void add_io_commands(CLI::App& app);
 void add_sim_commands(CLI::App& app);
+void add_ml_commands(CLI::App& app);
 }  // namespace scapredict::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   scapredict::cli::add_io_commands(app);
   scapredict::cli::add_sim_commands(app);
+  scapredict::cli::add_ml_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

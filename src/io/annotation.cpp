@@ -1,5 +1,6 @@
 #include "scapredict/io/annotation.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <sstream>
@@ -146,14 +147,16 @@ std::vector<std::uint8_t> encode_annotations(const std::vector<Annotation>& anns
       throw IoError("cannot encode annotation code " + std::to_string(an.code));
     std::int64_t d = an.sample - t;
     if (d < 0) throw IoError("annotations must be sorted by time");
-    if (d > 1023) {
+    // Intervals beyond the 10-bit field go into SKIP words, several when they exceed 32 bits.
+    while (d > 1023) {
+      const std::int64_t chunk = std::min<std::int64_t>(d, 0x7fffffff);
       word(kSkip, 0);
-      const auto u = static_cast<std::uint32_t>(d);
+      const auto u = static_cast<std::uint32_t>(chunk);
       b.push_back(static_cast<std::uint8_t>((u >> 16) & 0xff));
       b.push_back(static_cast<std::uint8_t>((u >> 24) & 0xff));
       b.push_back(static_cast<std::uint8_t>(u & 0xff));
       b.push_back(static_cast<std::uint8_t>((u >> 8) & 0xff));
-      d = 0;
+      d -= chunk;
     }
     word(an.code, static_cast<int>(d));
     t = an.sample;

@@ -1,0 +1,56 @@
+#pragma once
+// The paper's protocol run end to end: repetitions of patient-disjoint train/test.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scapredict/cohort/cohort.hpp"
+#include "scapredict/eval/metrics.hpp"
+#include "scapredict/model/classifier.hpp"
+
+namespace scapredict::train {
+
+/// The minutes of every repetition, read once and shared by all experiments on the same plan.
+struct PreparedProtocol {
+  cohort::ProtocolConfig config;
+  std::vector<cohort::RepetitionPlan> plans;  ///< normal minutes resolved, unusable minutes dropped
+  std::map<std::string, std::vector<double>> minutes;  ///< key "s:patient:k" or "n:patient:minute"
+  std::map<std::string, int> rejected;                 ///< unusable minutes by reason (never used)
+  static std::string key(const cohort::MinuteRef& r);
+};
+
+/// Draws the plans and reads every minute. Progress on stderr.
+PreparedProtocol prepare_protocol(const cohort::Cohort& cohort,
+                                  const cohort::ProtocolConfig& config, bool progress = true);
+
+struct ExperimentConfig {
+  std::string name;
+  model::Arch arch = model::Arch::kCnn1d;
+  cohort::FeatureConfig features;
+  model::TrainConfig train;
+  nlohmann::json to_json() const;
+};
+
+struct HorizonResult {
+  int horizon = 0;
+  eval::MeanCi accuracy, sensitivity, specificity, auroc;
+};
+
+struct ExperimentResult {
+  ExperimentConfig config;
+  std::vector<HorizonResult> horizons;
+  /// Per test patient: wrong and total minutes over all repetitions and horizons.
+  std::map<std::string, std::pair<int, int>> patient_errors;
+  double seconds = 0;
+  const HorizonResult* at(int horizon) const;
+  nlohmann::json to_json() const;
+};
+
+/// Trains one model per repetition on its training minutes and scores its test minutes.
+ExperimentResult run_experiment(const cohort::Cohort& cohort, const PreparedProtocol& prepared,
+                                const ExperimentConfig& config, bool progress = true);
+
+}  // namespace scapredict::train

@@ -1,0 +1,152 @@
+#include "scapredict/train/experiment.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+namespace scapredict::train {
+
+std::string PreparedProtocol::key(const cohort::MinuteRef& r) {
+  return std::string(r.scd ? "s:" : "n:") + std::to_string(r.patient) + ":" +
+         std::to_string(r.minute);
+}
+
+PreparedProtocol prepare_protocol(const cohort::Cohort& c, const cohort::ProtocolConfig& cfg,
+                                  bool progress) {
+  PreparedProtocol pp;
+  pp.config = cfg;
+  pp.plans = cohort::plan_protocol(c, cfg);
+  cohort::MinuteStore store(
+      c, std::max(91, *std::max_element(cfg.horizons.begin(), cfg.horizons.end()) + 1));
+  std::mt19937_64 seeder(cfg.seed ^ 0x5eedull);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t r = 0; r < pp.plans.size(); ++r) {
+    auto& plan = pp.plans[r];
+    auto resolve = [&](std::vector<cohort::MinuteRef>& refs) {
+      std::vector<cohort::MinuteRef> kept;
+      std::map<int, std::vector<int>> used;  // normal patient -> minutes already drawn
+      for (auto ref : refs) {
+        if (!ref.scd && ref.minute < 0) {
+          std::uint64_t state = seeder();
+          ref.minute = store.random_normal_minute(ref.patient, state, used[ref.patient]);
+          used[ref.patient].push_back(ref.minute);
+        }
+        const auto k = PreparedProtocol::key(ref);
+        if (!pp.minutes.count(k)) {
+          auto seg = store.minute(ref);
+          if (!seg.quality.usable()) {
+            store.count_rejected(seg.quality);
+            continue;
+          }
+          pp.minutes.emplace(k, std::move(seg.samples));
+        }
+        kept.push_back(ref);
+      }
+      refs = std::move(kept);
+    };
+    resolve(plan.train);
+    resolve(plan.test);
+    if (progress) {
+      const double el =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::fprintf(stderr, "protocol: minutes of repetition %zu/%zu read, %.1f s, ETA %.1f s\n",
+                   r + 1, pp.plans.size(), el,
+                   el / double(r + 1) * double(pp.plans.size() - r - 1));
+    }
+  }
+  pp.rejected = store.rejected();
+  return pp;
+}
+
+nlohmann::json ExperimentConfig::to_json() const {
+  return {{"name", name},
+          {"arch", model::to_string(arch)},
+          {"features", features.to_json()},
+          {"train", train.to_json()}};
+}
+
+const HorizonResult* ExperimentResult::at(int h) const {
+  for (const auto& r : horizons) {
+    if (r.horizon == h) return &r;
+  }
+  return nullptr;
+}
+
+static nlohmann::json ci_json(const eval::MeanCi& m) {
+  return {{"mean", m.mean}, {"ci95", {m.lo, m.hi}}, {"sd", m.sd}, {"n", m.n}};
+}
+
+nlohmann::json ExperimentResult::to_json() const {
+  nlohmann::json j = {{"config", config.to_json()}, {"seconds", seconds}};
+  for (const auto& h : horizons) {
+    j["horizons"].push_back({{"minutes_before_onset", h.horizon},
+                             {"accuracy", ci_json(h.accuracy)},
+                             {"sensitivity", ci_json(h.sensitivity)},
+                             {"specificity", ci_json(h.specificity)},
+                             {"auroc", ci_json(h.auroc)}});
+  }
+  for (const auto& [p, e] : patient_errors)
+    j["patients"][p] = {{"wrong", e.first}, {"total", e.second}};
+  return j;
+}
+
+ExperimentResult run_experiment(const cohort::Cohort& c, const PreparedProtocol& pp,
+                                const ExperimentConfig& cfg, bool progress) {
+  ExperimentResult res;
+  res.config = cfg;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::map<int, std::vector<double>> acc, sens, spec, auc;
+  auto features_of = [&](const cohort::MinuteRef& r) {
+    return cohort::extract_features(cfg.features, pp.minutes.at(PreparedProtocol::key(r)));
+  };
+  for (std::size_t rep = 0; rep < pp.plans.size(); ++rep) {
+    const auto& plan = pp.plans[rep];
+    model::Dataset train;
+    for (const auto& r : plan.train) {
+      train.x.push_back(features_of(r));
+      train.y.push_back(r.scd ? 1 : 0);
+    }
+    auto tc = cfg.train;
+    tc.seed = cfg.train.seed + rep * 7919;
+    auto clf = model::Classifier::train(train, cfg.arch, cfg.features, tc);
+    std::vector<std::vector<float>> x;
+    for (const auto& r : plan.test) x.push_back(features_of(r));
+    const auto p = clf.predict_proba(x);
+    std::map<int, eval::Confusion> conf;
+    std::map<int, std::pair<std::vector<double>, std::vector<int>>> roc;
+    for (std::size_t i = 0; i < plan.test.size(); ++i) {
+      const auto& r = plan.test[i];
+      const bool pred = p[i] >= 0.5;
+      conf[r.horizon].add(r.scd, pred);
+      roc[r.horizon].first.push_back(p[i]);
+      roc[r.horizon].second.push_back(r.scd ? 1 : 0);
+      const auto& id = r.scd ? c.scd[static_cast<std::size_t>(r.patient)].id
+                             : c.normal[static_cast<std::size_t>(r.patient)].id;
+      auto& pe = res.patient_errors[id];
+      pe.first += (pred != r.scd);
+      pe.second += 1;
+    }
+    for (const auto& [h, cf] : conf) {
+      acc[h].push_back(cf.accuracy());
+      sens[h].push_back(cf.sensitivity());
+      spec[h].push_back(cf.specificity());
+      auc[h].push_back(eval::auroc(roc[h].first, roc[h].second));
+    }
+    if (progress) {
+      const double el =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::fprintf(stderr, "  %s: repetition %zu/%zu, %.1f s, ETA %.1f s\n", cfg.name.c_str(),
+                   rep + 1, pp.plans.size(), el,
+                   el / double(rep + 1) * double(pp.plans.size() - rep - 1));
+    }
+  }
+  for (int h : pp.config.horizons) {
+    if (!acc.count(h)) continue;
+    res.horizons.push_back({h, eval::mean_ci95(acc[h]), eval::mean_ci95(sens[h]),
+                            eval::mean_ci95(spec[h]), eval::mean_ci95(auc[h])});
+  }
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace scapredict::train

@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include "scapredict/common/atomic_file.hpp"
+#include "scapredict/model/classifier.hpp"
+#include "test_util.hpp"
+
+using namespace scapredict;
+using scapredict::testing::TempDir;
+
+namespace {
+// Two classes of "spectra": class 1 has a bump at bins 40-60.
+model::Dataset toy(std::size_t n, std::size_t length, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> noise(0, 1);
+  model::Dataset d;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<float> x(length);
+    const int y = static_cast<int>(i % 2);
+    for (std::size_t k = 0; k < length; ++k)
+      x[k] = noise(rng) + ((y && k >= 40 && k < 60) ? 2.5f : 0.f);
+    d.x.push_back(x);
+    d.y.push_back(y);
+  }
+  return d;
+}
+double accuracy(const model::Classifier& c, const model::Dataset& d) {
+  auto p = c.predict_proba(d.x);
+  int ok = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) ok += (p[i] >= 0.5) == (d.y[i] == 1);
+  return double(ok) / double(p.size());
+}
+}  // namespace
+
+TEST(Classifier, EveryArchitectureLearnsASeparableToyProblem) {
+  auto train = toy(120, 256, 1), test = toy(60, 256, 2);
+  cohort::FeatureConfig f;
+  f.bins = 256;
+  model::TrainConfig tc;
+  tc.epochs = 40;  // the training default
+  for (auto a : {model::Arch::kCnn1d, model::Arch::kMlp, model::Arch::kLstm, model::Arch::kGru,
+                 model::Arch::kRnn}) {
+    auto c = model::Classifier::train(train, a, f, tc);
+    EXPECT_EQ(c.input_length(), 256u);
+    EXPECT_GT(accuracy(c, test), 0.85) << model::to_string(a);
+  }
+}
+
+TEST(Classifier, SameSeedSameModelDifferentSeedDifferentModel) {
+  auto train = toy(60, 128, 3), test = toy(20, 128, 4);
+  cohort::FeatureConfig f;
+  model::TrainConfig tc;
+  tc.epochs = 5;
+  auto a = model::Classifier::train(train, model::Arch::kCnn1d, f, tc).predict_proba(test.x);
+  auto b = model::Classifier::train(train, model::Arch::kCnn1d, f, tc).predict_proba(test.x);
+  EXPECT_EQ(a, b);
+  tc.seed = 2;
+  auto c = model::Classifier::train(train, model::Arch::kCnn1d, f, tc).predict_proba(test.x);
+  EXPECT_NE(a, c);
+}
+
+TEST(Classifier, SaveLoadRoundTripAndBadFiles) {
+  TempDir dir;
+  auto train = toy(40, 128, 5);
+  cohort::FeatureConfig f;
+  f.input = cohort::InputKind::kDft;
+  f.bins = 128;
+  f.band_hz = std::make_pair(0.5, 40.0);
+  model::TrainConfig tc;
+  tc.epochs = 3;
+  auto c = model::Classifier::train(train, model::Arch::kGru, f, tc);
+  c.set_metadata({{"note", "round trip"}});
+  c.save(dir / "m.spm");
+  auto l = model::Classifier::load(dir / "m.spm");
+  EXPECT_EQ(l.arch(), model::Arch::kGru);
+  EXPECT_EQ(l.features().bins, 128u);
+  EXPECT_EQ(l.features().band_hz->second, 40.0);
+  EXPECT_EQ(l.metadata()["note"], "round trip");
+  EXPECT_EQ(l.predict_proba(train.x), c.predict_proba(train.x));
+  EXPECT_THROW(l.predict_proba({std::vector<float>(7)}), model::ModelError);
+
+  const std::string good = read_file(dir / "m.spm");
+  auto expect_bad = [&](const std::string& content, const std::string& what) {
+    write_file_atomic(dir / "bad.spm", content);
+    try {
+      model::Classifier::load(dir / "bad.spm");
+      FAIL() << what;
+    } catch (const model::ModelError& e) {
+      EXPECT_NE(std::string(e.what()).find("bad.spm"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  expect_bad("hello", "not a scapredict model file");
+  expect_bad(good.substr(0, good.size() - 10), "corrupt model file");
+  std::string other_version = good;
+  auto pos = other_version.find("\"format_version\":1");
+  ASSERT_NE(pos, std::string::npos);
+  other_version.replace(pos, 18, "\"format_version\":9");
+  expect_bad(other_version, "format version 9");
+  EXPECT_THROW(model::Classifier::load(dir / "missing.spm"), model::ModelError);
+}
