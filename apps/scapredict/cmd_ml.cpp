@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "scapredict/common/atomic_file.hpp"
+#include "scapredict/eval/audit.hpp"
 #include "scapredict/eval/reproduce.hpp"
 #include "scapredict/infer/predict.hpp"
 
@@ -126,4 +127,32 @@ void add_ml_commands(CLI::App& app) {
   }
 }
 
+}  // namespace scapredict::cli
+
+namespace scapredict::cli {
+void add_audit_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "audit", "Does the model see cardiac risk, or the recorder? Writes AUDIT.md");
+  auto cfg = std::make_shared<eval::AuditConfig>();
+  auto data = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>("results");
+  auto phys = std::make_shared<std::string>("../shared/physionet");
+  auto band = std::make_shared<std::vector<double>>();
+  cmd->add_option("--data", *data,
+                  "Directory with sddb/ and nsrdb/; default: data/physionet, else simulated");
+  cmd->add_option("--out", *out, "Output directory");
+  cmd->add_option("--physionet", *phys, "Real excerpts (nsrdb-1min, cudb) for probes 1 and 2");
+  cmd->add_option("--repetitions", cfg->repetitions, "Repetitions per probe");
+  cmd->add_option("--epochs", cfg->epochs, "Training epochs");
+  cmd->add_option("--seed", cfg->seed, "Seed");
+  cmd->add_option("--band", *band, "Band for probe 3, e.g. --band 0.5 40")->expected(2);
+  cmd->callback([=] {
+    if (!data->empty()) cfg->data = *data;
+    if (std::filesystem::is_directory(*phys)) cfg->physionet = *phys;
+    if (band->size() == 2) cfg->band_hz = {(*band)[0], (*band)[1]};
+    cfg->out = *out;
+    auto j = eval::audit(*cfg);
+    std::cout << "audit written to " << *out << "/AUDIT.md\n";
+  });
+}
 }  // namespace scapredict::cli

@@ -6,4 +6,5 @@ namespace scapredict::cli {
 void add_io_commands(CLI::App& app);
 void add_sim_commands(CLI::App& app);
 void add_ml_commands(CLI::App& app);
+void add_audit_command(CLI::App& app);
 }  // namespace scapredict::cli

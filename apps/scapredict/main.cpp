@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   scapredict::cli::add_io_commands(app);
   scapredict::cli::add_sim_commands(app);
   scapredict::cli::add_ml_commands(app);
+  scapredict::cli::add_audit_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

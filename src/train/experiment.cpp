@@ -20,6 +20,7 @@ PreparedProtocol prepare_protocol(const cohort::Cohort& c, const cohort::Protoco
       c, std::max(91, *std::max_element(cfg.horizons.begin(), cfg.horizons.end()) + 1));
   std::mt19937_64 seeder(cfg.seed ^ 0x5eedull);
   const auto t0 = std::chrono::steady_clock::now();
+  int beyond_start = 0;
   for (std::size_t r = 0; r < pp.plans.size(); ++r) {
     auto& plan = pp.plans[r];
     auto resolve = [&](std::vector<cohort::MinuteRef>& refs) {
@@ -33,7 +34,14 @@ PreparedProtocol prepare_protocol(const cohort::Cohort& c, const cohort::Protoco
         }
         const auto k = PreparedProtocol::key(ref);
         if (!pp.minutes.count(k)) {
-          auto seg = store.minute(ref);
+          dsp::Segment seg;
+          try {
+            seg = store.minute(ref);
+          } catch (const cohort::CohortError&) {
+            if (!ref.scd) throw;
+            ++beyond_start;  // this horizon lies before the start of a shorter record
+            continue;
+          }
           if (!seg.quality.usable()) {
             store.count_rejected(seg.quality);
             continue;
@@ -55,6 +63,7 @@ PreparedProtocol prepare_protocol(const cohort::Cohort& c, const cohort::Protoco
     }
   }
   pp.rejected = store.rejected();
+  if (beyond_start > 0) pp.rejected["before the record start"] = beyond_start;
   return pp;
 }
 

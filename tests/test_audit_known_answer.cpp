@@ -1,0 +1,68 @@
+// Known-answer tests of the audit's decision rule on small simulated cohorts (docs/audit.md).
+#include <gtest/gtest.h>
+
+#include "scapredict/eval/audit.hpp"
+#include "scapredict/sim/simulate.hpp"
+#include "test_util.hpp"
+
+using namespace scapredict;
+using scapredict::testing::TempDir;
+
+namespace {
+eval::NearFar run_cell(double risk, double gap) {
+  TempDir dir;
+  sim::SimConfig s;
+  s.out = dir.path();
+  s.risk_effect = risk;
+  s.device_gap = gap;
+  s.hours_before_onset = 4.0;
+  s.hours_after = 0.01;
+  s.nsrdb_hours = 0.5;
+  s.max_sddb = 10;
+  s.max_nsrdb = 10;
+  s.threads = 2;
+  s.progress = false;
+  sim::simulate(s);
+  auto c = cohort::load_cohort(dir.path());
+  eval::NearFarConfig nf;
+  nf.protocol.train_scd = nf.protocol.test_scd = 5;
+  nf.protocol.train_normal = nf.protocol.test_normal = 5;
+  nf.near = {5, 10, 15, 20};
+  nf.far = {200, 215, 230};
+  nf.repetitions = 5;
+  nf.epochs = 30;
+  return eval::near_far_probe(c, nf);
+}
+}  // namespace
+
+TEST(AuditRule, DecisionRuleOnKnownIntervals) {
+  auto ci = [](double m, double lo, double hi) { return eval::MeanCi{m, lo, hi, 0, 5}; };
+  EXPECT_EQ(eval::near_far_verdict(ci(0.95, 0.9, 1.0), ci(0.93, 0.88, 0.98)).verdict, "shortcut");
+  EXPECT_EQ(eval::near_far_verdict(ci(0.85, 0.75, 0.95), ci(0.5, 0.4, 0.6)).verdict, "risk signal");
+  EXPECT_EQ(eval::near_far_verdict(ci(0.52, 0.45, 0.6), ci(0.5, 0.4, 0.6)).verdict, "no signal");
+}
+
+TEST(AuditKnownAnswer, DeviceGapWithoutRiskIsReportedAsAShortcut) {
+  auto v = run_cell(0.0, 1.0);
+  EXPECT_EQ(v.verdict, "shortcut")
+      << "near " << v.near_accuracy.mean << " far " << v.far_accuracy.mean;
+}
+
+TEST(AuditKnownAnswer, RiskWithoutDeviceGapIsNotAShortcut) {
+  auto v = run_cell(1.0, 0.0);
+  EXPECT_NE(v.verdict, "shortcut")
+      << "near " << v.near_accuracy.mean << " far " << v.far_accuracy.mean;
+  EXPECT_GT(v.near_accuracy.mean, v.far_accuracy.mean + 0.1);
+}
+
+TEST(AuditProbe1, SddbLikeChainKeepsLengthAndChangesLittleBelow40Hz) {
+  std::vector<double> x(7680);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    x[i] = std::sin(2 * 3.141592653589793 * 5.0 * double(i) / 128.0);
+  auto y = eval::sddb_like_chain(x);
+  ASSERT_EQ(y.size(), x.size());
+  double err = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) err = std::max(err, std::abs(x[i] - y[i]));
+  EXPECT_LT(err, 0.01);  // quantisation step 1/800 mV, plus filter ripple
+  EXPECT_GT(err, 0.0);
+}
