@@ -62,6 +62,16 @@ std::map<std::string, double> read_onset_table(const fs::path& p) {
   return t;
 }
 
+Patient open_patient(const fs::path& dir, const std::string& db, const std::string& name,
+                     io::Record& rec) {
+  Patient p;
+  p.id = db + "/" + name;
+  p.record = dir / db / name;
+  p.fs_hz = rec.fs_hz();
+  p.duration_s = static_cast<double>(rec.n_frames()) / rec.fs_hz();
+  return p;
+}
+
 }  // namespace
 
 fs::path default_onset_table() {
@@ -97,11 +107,7 @@ Cohort load_cohort(const fs::path& dir, const fs::path& onset_table) {
   if (!c.source.simulated && !onset_table.empty()) table = read_onset_table(onset_table);
   for (const auto& name : read_records_list(dir / "sddb")) {
     io::Record rec(dir / "sddb" / name);
-    Patient p;
-    p.id = "sddb/" + name;
-    p.record = dir / "sddb" / name;
-    p.fs_hz = rec.fs_hz();
-    p.duration_s = static_cast<double>(rec.n_frames()) / rec.fs_hz();
+    Patient p = open_patient(dir, "sddb", name, rec);
     auto onset = io::vf_onset(rec.header());
     if (!onset) {
       c.excluded.push_back(p.id + ": no VF onset in the header");
@@ -120,12 +126,7 @@ Cohort load_cohort(const fs::path& dir, const fs::path& onset_table) {
   }
   for (const auto& name : read_records_list(dir / "nsrdb")) {
     io::Record rec(dir / "nsrdb" / name);
-    Patient p;
-    p.id = "nsrdb/" + name;
-    p.record = dir / "nsrdb" / name;
-    p.fs_hz = rec.fs_hz();
-    p.duration_s = static_cast<double>(rec.n_frames()) / rec.fs_hz();
-    c.normal.push_back(p);
+    c.normal.push_back(open_patient(dir, "nsrdb", name, rec));
   }
   if (c.scd.empty() || c.normal.empty()) {
     throw CohortError(dir.string() + ": need SDDB records with a VF onset and NSRDB records");

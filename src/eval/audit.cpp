@@ -136,14 +136,6 @@ NearFar near_far_probe(const cohort::Cohort& c, const NearFarConfig& cfg) {
 
 namespace {
 
-std::string pct(const MeanCi& m) {
-  if (!std::isfinite(m.mean)) return "n/a";
-  char b[64];
-  std::snprintf(b, sizeof b, "%.1f [%.1f, %.1f]", 100 * m.mean, 100 * std::max(0.0, m.lo),
-                100 * std::min(1.0, m.hi));
-  return b;
-}
-
 nlohmann::json ci(const MeanCi& m) {
   return {{"mean", m.mean}, {"ci95", {m.lo, m.hi}}, {"n", m.n}};
 }
@@ -217,8 +209,8 @@ nlohmann::json audit(const AuditConfig& ac) {
           "through an SDDB-like chain (128 -> 250 Hz, 12-bit quantisation at 800 adu/mV, 250 -> "
           "128 Hz with soxr HQ). "
           "Both versions of a test patient stay in test. 50 % = no learnable mark.\n\n"
-       << "accuracy " << pct(p1.accuracy) << ", AUROC " << pct(p1.auroc) << " (" << p1.minutes
-       << " minutes)\n\n";
+       << "accuracy " << percent_ci(p1.accuracy) << ", AUROC " << percent_ci(p1.auroc) << " ("
+       << p1.minutes << " minutes)\n\n";
     std::vector<std::string> used;
     if (fs::is_directory(*ac.physionet / "cudb")) {
       std::vector<fs::path> cheads;
@@ -244,8 +236,8 @@ nlohmann::json audit(const AuditConfig& ac) {
             "minute (30-s steps) whose 8-s windows never hold > 60 % of their 0.5-40 Hz power in "
             "3-8 Hz (a VF-like "
             "signature) - a proxy for 'before any ventricular arrhythmia', not an annotation. "
-         << used.size() << " of 17 records qualified.\n\naccuracy " << pct(p2.accuracy)
-         << ", AUROC " << pct(p2.auroc) << "\n\n";
+         << used.size() << " of 17 records qualified.\n\naccuracy " << percent_ci(p2.accuracy)
+         << ", AUROC " << percent_ci(p2.auroc) << "\n\n";
     }
   } else {
     md << "## 1-2. Real-data probes\n\nSkipped: no ../shared/physionet-style directory given "
@@ -271,8 +263,8 @@ nlohmann::json audit(const AuditConfig& ac) {
      << " Hz.\n\n| horizon | full 0-64 Hz | band-limited |\n|---|---|---|\n";
   for (int h : {5, 30, 60, 90}) {
     const auto *a = rf.at(h), *b = rb.at(h);
-    md << "| " << h << " | " << (a ? pct(a->accuracy) : "n/a") << " | "
-       << (b ? pct(b->accuracy) : "n/a") << " |\n";
+    md << "| " << h << " | " << (a ? percent_ci(a->accuracy) : "n/a") << " | "
+       << (b ? percent_ci(b->accuracy) : "n/a") << " |\n";
   }
   j["probe3_band_limited"] = {{"band_hz", {ac.band_hz.first, ac.band_hz.second}},
                               {"full", rf.to_json()},
@@ -314,8 +306,8 @@ nlohmann::json audit(const AuditConfig& ac) {
                                    : risk == 0           ? "shortcut"
                                    : gap == 0            ? "risk signal"
                                                          : "(both)";
-      md << "| " << risk << " | " << gap << " | " << pct(v.near_accuracy) << " | "
-         << pct(v.far_accuracy) << " | **" << v.verdict << "** | " << expected << " |\n";
+      md << "| " << risk << " | " << gap << " | " << percent_ci(v.near_accuracy) << " | "
+         << percent_ci(v.far_accuracy) << " | **" << v.verdict << "** | " << expected << " |\n";
       j["probe4_grid"].push_back({{"risk_effect", risk},
                                   {"device_gap", gap},
                                   {"near", ci(v.near_accuracy)},
@@ -340,8 +332,8 @@ nlohmann::json audit(const AuditConfig& ac) {
   md << "\n## 5. Far-from-onset control (main data)\n\nFar horizons " << nf.far.front() << "-"
      << nf.far.back()
      << " min (the farthest every SCD record allows; 6-12 h where records are long enough). Near "
-     << pct(v5.near_accuracy) << ", far " << pct(v5.far_accuracy) << ": **" << v5.verdict
-     << "**.\n\n";
+     << percent_ci(v5.near_accuracy) << ", far " << percent_ci(v5.far_accuracy) << ": **"
+     << v5.verdict << "**.\n\n";
   j["probe5_far_from_onset"] = {{"far_horizons", nf.far},
                                 {"near", ci(v5.near_accuracy)},
                                 {"far", ci(v5.far_accuracy)},
@@ -355,10 +347,10 @@ nlohmann::json audit(const AuditConfig& ac) {
        << "| paper Tab. 2 | 94.5 |\n";
   if (const auto* h = rf.at(60))
     side << "| scapredict, " << (cohort.source.simulated ? "SIMULATED" : "REAL") << " data | "
-         << pct(h->accuracy) << " |\n";
+         << percent_ci(h->accuracy) << " |\n";
   if (const auto* h = rb.at(60))
     side << "| band-limited " << ac.band_hz.first << "-" << ac.band_hz.second << " Hz | "
-         << pct(h->accuracy) << " |\n";
+         << percent_ci(h->accuracy) << " |\n";
   for (const auto& cell : j["probe4_grid"]) {
     if (cell["device_gap"] == 0.0 && cell["risk_effect"] == 1.0) {
       side << "| same device (simulated, device-gap 0), near 5-30 min | "

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 
@@ -83,6 +84,14 @@ MeanCi mean_ci95(const std::vector<double>& values) {
   r.lo = r.mean - half;
   r.hi = r.mean + half;
   return r;
+}
+
+std::string percent_ci(const MeanCi& m) {
+  if (!std::isfinite(m.mean)) return "n/a";
+  char b[64];
+  std::snprintf(b, sizeof b, "%.1f [%.1f, %.1f]", 100 * m.mean, 100 * std::max(0.0, m.lo),
+                100 * std::min(1.0, m.hi));
+  return b;
 }
 
 double brier(const std::vector<double>& p, const std::vector<int>& y) {

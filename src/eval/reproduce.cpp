@@ -17,15 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string pct(const MeanCi& m) {
-  if (!std::isfinite(m.mean)) return "n/a";
-  // A proportion's interval is shown clipped to [0, 100] %; results.json keeps the raw bounds.
-  char b[64];
-  std::snprintf(b, sizeof b, "%.1f [%.1f, %.1f]", 100 * m.mean, 100 * std::max(0.0, m.lo),
-                100 * std::min(1.0, m.hi));
-  return b;
-}
-
 Series series_of(const train::ExperimentResult& r, const std::string& title) {
   Series s;
   s.title = title;
@@ -132,8 +123,8 @@ nlohmann::json reproduce(const ReproduceConfig& rc) {
         "specificity % | AUROC % |\n|---|---|---|---|---|\n";
   md << "| paper | 94.5 | 95.5 | 93.5 | not reported |\n";
   if (const auto* h = main.at(60)) {
-    md << "| scapredict | " << pct(h->accuracy) << " | " << pct(h->sensitivity) << " | "
-       << pct(h->specificity) << " | " << pct(h->auroc) << " |\n\n";
+    md << "| scapredict | " << percent_ci(h->accuracy) << " | " << percent_ci(h->sensitivity)
+       << " | " << percent_ci(h->specificity) << " | " << percent_ci(h->auroc) << " |\n\n";
   }
   md << "## Fig. 3: accuracy vs minutes before VF (CNN, DFT-1024)\n\nPaper: at least 94% at every "
         "horizon.\n\n"
@@ -142,8 +133,8 @@ nlohmann::json reproduce(const ReproduceConfig& rc) {
   md << "| minutes before VF | accuracy % | sensitivity % | specificity % | AUROC % "
         "|\n|---|---|---|---|---|\n";
   for (const auto& h : main.horizons) {
-    md << "| " << h.horizon << " | " << pct(h.accuracy) << " | " << pct(h.sensitivity) << " | "
-       << pct(h.specificity) << " | " << pct(h.auroc) << " |\n";
+    md << "| " << h.horizon << " | " << percent_ci(h.accuracy) << " | " << percent_ci(h.sensitivity)
+       << " | " << percent_ci(h.specificity) << " | " << percent_ci(h.auroc) << " |\n";
   }
   md << "\n## Tab. 1: input representation at 60 minutes (CNN)\n\n| input | paper accuracy % | "
         "scapredict accuracy % |\n|---|---|---|\n";
@@ -153,7 +144,7 @@ nlohmann::json reproduce(const ReproduceConfig& rc) {
                                                                  {"cnn1d-dwt", "52.5"}};
   for (const auto& [name, paper] : tab1) {
     const auto* h = res.at(name).at(60);
-    md << "| " << name.substr(6) << " | " << paper << " | " << (h ? pct(h->accuracy) : "n/a")
+    md << "| " << name.substr(6) << " | " << paper << " | " << (h ? percent_ci(h->accuracy) : "n/a")
        << " |\n";
   }
   md << "\n## Fig. 4: DFT bins at 60 minutes (CNN)\n\n"
@@ -161,7 +152,7 @@ nlohmann::json reproduce(const ReproduceConfig& rc) {
   md << "| bins | accuracy % |\n|---|---|\n";
   for (std::size_t b : {128u, 256u, 512u, 1024u, 2048u, 4096u}) {
     const auto* h = res.at("cnn1d-dft" + std::to_string(b)).at(60);
-    md << "| " << b << " | " << (h ? pct(h->accuracy) : "n/a") << " |\n";
+    md << "| " << b << " | " << (h ? percent_ci(h->accuracy) : "n/a") << " |\n";
   }
   md << "\n## Fig. 5: CNN vs baselines (DFT-1024)\n\n"
      << (fig5 ? "![Fig. 5](fig5_models.png)\n\n" : "(no PNG)\n\n");
@@ -171,7 +162,7 @@ nlohmann::json reproduce(const ReproduceConfig& rc) {
     const auto& r = res.at(std::string(m) + "-dft1024");
     auto at = [&](int h) {
       const auto* x = r.at(h);
-      return x ? pct(x->accuracy) : std::string("n/a");
+      return x ? percent_ci(x->accuracy) : std::string("n/a");
     };
     char t[32];
     std::snprintf(t, sizeof t, "%.1f", r.seconds);

@@ -24,7 +24,9 @@ std::string mnemonic(int c) {
   if (c >= 0 && c < static_cast<int>(kMnemonics.size()) && kMnemonics[c][0] != '\0') {
     return kMnemonics[c];
   }
-  return "?" + std::to_string(c);
+  std::string unknown(1, '?');  // appended, not "?" + ...: GCC 12 -O3 warns falsely on the latter
+  unknown += std::to_string(c);
+  return unknown;
 }
 
 std::optional<int> code_from_mnemonic(const std::string& m) {

@@ -1,5 +1,6 @@
 #pragma once
 // Classification metrics and confidence intervals.
+#include <string>
 #include <vector>
 
 namespace scapredict::eval {
@@ -24,6 +25,10 @@ struct MeanCi {
   int n = 0;
 };
 MeanCi mean_ci95(const std::vector<double>& values);
+
+/// "mean [lo, hi]" in percent, the interval clipped to [0, 100] % (a proportion's range); "n/a"
+/// for NaN.
+std::string percent_ci(const MeanCi& m);
 
 /// Student t quantile t_{0.975, df} (df >= 1).
 double t975(int df);
