@@ -67,18 +67,11 @@ MinuteSpectrum minute_spectrum(const MinuteSpectrumRequest& req) {
   if (req.before_onset) {
     std::vector<io::Annotation> anns;
     const std::vector<io::Annotation>* anns_ptr = nullptr;
-    const std::string ann = req.annotator.empty() ? "" : req.annotator;
+    const std::string ann =
+        req.annotator.empty() ? io::default_annotator(req.record).value_or("") : req.annotator;
     if (!ann.empty()) {
       anns = io::read_annotations(req.record, ann);
       anns_ptr = &anns;
-    } else {
-      for (const char* cand : {"atr", "ari"}) {
-        if (std::filesystem::exists(io::annotation_path(req.record, cand))) {
-          anns = io::read_annotations(req.record, cand);
-          anns_ptr = &anns;
-          break;
-        }
-      }
     }
     auto onset = io::vf_onset(rec.header(), anns_ptr);
     if (!onset) throw DspError(rec.header().source + ": record has no VF onset; use --minute");

@@ -89,12 +89,7 @@ model::Classifier train_model(const cohort::Cohort& c, const cohort::ProtocolCon
   one.repetitions = 1;
   const auto prepared = train::prepare_protocol(c, one, true);
   const auto& plan = prepared.plans.at(0);
-  model::Dataset d;
-  for (const auto& r : plan.train) {
-    d.x.push_back(cohort::extract_features(cfg.features,
-                                           prepared.minutes.at(train::PreparedProtocol::key(r))));
-    d.y.push_back(r.scd ? 1 : 0);
-  }
+  const model::Dataset d = prepared.dataset(plan.train, cfg.features);
   auto clf =
       model::Classifier::train(d, cfg.arch, cfg.features, cfg.train, [&](int e, double loss) {
         std::fprintf(stderr, "train: epoch %d/%d, loss %.4f\n", e, cfg.train.epochs, loss);
@@ -133,25 +128,15 @@ nlohmann::json evaluate_model(const cohort::Cohort& c, const model::Classifier& 
           "the model's held-out patients do not match this data (was it trained on other data?)");
     }
   }
-  std::vector<std::vector<float>> x;
-  for (const auto& r : plan.test)
-    x.push_back(cohort::extract_features(clf.features(),
-                                         prepared.minutes.at(train::PreparedProtocol::key(r))));
-  const auto p = clf.predict_proba(x);
-  std::map<int, eval::Confusion> conf;
-  std::map<int, std::pair<std::vector<double>, std::vector<int>>> roc;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    conf[plan.test[i].horizon].add(plan.test[i].scd, p[i] >= 0.5);
-    roc[plan.test[i].horizon].first.push_back(p[i]);
-    roc[plan.test[i].horizon].second.push_back(plan.test[i].scd ? 1 : 0);
-  }
+  const auto p = clf.predict_proba(prepared.dataset(plan.test, clf.features()).x);
   nlohmann::json j = {{"data_source", c.source.description}, {"model", clf.describe()}};
-  for (const auto& [h, cf] : conf) {
+  for (const auto& [h, s] : train::score_by_horizon(plan.test, p)) {
+    const auto& cf = s.confusion;
     j["horizons"].push_back({{"minutes_before_onset", h},
                              {"accuracy", cf.accuracy()},
                              {"sensitivity", cf.sensitivity()},
                              {"specificity", cf.specificity()},
-                             {"auroc", eval::auroc(roc[h].first, roc[h].second)},
+                             {"auroc", s.auroc()},
                              {"n", cf.total()}});
   }
   return j;

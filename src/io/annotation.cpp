@@ -189,6 +189,13 @@ std::filesystem::path annotation_path(const std::filesystem::path& record,
   return p;
 }
 
+std::optional<std::string> default_annotator(const std::filesystem::path& record) {
+  for (const char* cand : {"atr", "ari"}) {
+    if (std::filesystem::exists(annotation_path(record, cand))) return std::string(cand);
+  }
+  return std::nullopt;
+}
+
 std::vector<Annotation> read_annotations(const std::filesystem::path& record,
                                          const std::string& annotator) {
   auto p = annotation_path(record, annotator);

@@ -55,15 +55,7 @@ InspectReport inspect(const std::filesystem::path& record, const std::string& an
     }
     r.signals.push_back(s);
   }
-  std::string ann = annotator;
-  if (ann.empty()) {
-    for (const char* cand : {"atr", "ari"}) {
-      if (std::filesystem::exists(annotation_path(record, cand))) {
-        ann = cand;
-        break;
-      }
-    }
-  }
+  const std::string ann = annotator.empty() ? default_annotator(record).value_or("") : annotator;
   std::vector<Annotation> anns;
   if (!ann.empty()) {
     anns = read_annotations(record, ann);

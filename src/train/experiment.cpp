@@ -11,6 +11,28 @@ std::string PreparedProtocol::key(const cohort::MinuteRef& r) {
          std::to_string(r.minute);
 }
 
+model::Dataset PreparedProtocol::dataset(const std::vector<cohort::MinuteRef>& refs,
+                                         const cohort::FeatureConfig& features) const {
+  model::Dataset d;
+  for (const auto& r : refs) {
+    d.x.push_back(cohort::extract_features(features, minutes.at(key(r))));
+    d.y.push_back(r.scd ? 1 : 0);
+  }
+  return d;
+}
+
+std::map<int, HorizonScores> score_by_horizon(const std::vector<cohort::MinuteRef>& refs,
+                                              const std::vector<double>& p) {
+  std::map<int, HorizonScores> out;
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    auto& h = out[refs[i].horizon];
+    h.confusion.add(refs[i].scd, p[i] >= 0.5);
+    h.scores.push_back(p[i]);
+    h.labels.push_back(refs[i].scd ? 1 : 0);
+  }
+  return out;
+}
+
 PreparedProtocol prepare_protocol(const cohort::Cohort& c, const cohort::ProtocolConfig& cfg,
                                   bool progress) {
   PreparedProtocol pp;
@@ -105,41 +127,27 @@ ExperimentResult run_experiment(const cohort::Cohort& c, const PreparedProtocol&
   res.config = cfg;
   const auto t0 = std::chrono::steady_clock::now();
   std::map<int, std::vector<double>> acc, sens, spec, auc;
-  auto features_of = [&](const cohort::MinuteRef& r) {
-    return cohort::extract_features(cfg.features, pp.minutes.at(PreparedProtocol::key(r)));
-  };
   for (std::size_t rep = 0; rep < pp.plans.size(); ++rep) {
     const auto& plan = pp.plans[rep];
-    model::Dataset train;
-    for (const auto& r : plan.train) {
-      train.x.push_back(features_of(r));
-      train.y.push_back(r.scd ? 1 : 0);
-    }
+    const model::Dataset train = pp.dataset(plan.train, cfg.features);
     auto tc = cfg.train;
     tc.seed = cfg.train.seed + rep * 7919;
     auto clf = model::Classifier::train(train, cfg.arch, cfg.features, tc);
-    std::vector<std::vector<float>> x;
-    for (const auto& r : plan.test) x.push_back(features_of(r));
-    const auto p = clf.predict_proba(x);
-    std::map<int, eval::Confusion> conf;
-    std::map<int, std::pair<std::vector<double>, std::vector<int>>> roc;
+    const auto p = clf.predict_proba(pp.dataset(plan.test, cfg.features).x);
     for (std::size_t i = 0; i < plan.test.size(); ++i) {
       const auto& r = plan.test[i];
       const bool pred = p[i] >= 0.5;
-      conf[r.horizon].add(r.scd, pred);
-      roc[r.horizon].first.push_back(p[i]);
-      roc[r.horizon].second.push_back(r.scd ? 1 : 0);
       const auto& id = r.scd ? c.scd[static_cast<std::size_t>(r.patient)].id
                              : c.normal[static_cast<std::size_t>(r.patient)].id;
       auto& pe = res.patient_errors[id];
       pe.first += (pred != r.scd);
       pe.second += 1;
     }
-    for (const auto& [h, cf] : conf) {
-      acc[h].push_back(cf.accuracy());
-      sens[h].push_back(cf.sensitivity());
-      spec[h].push_back(cf.specificity());
-      auc[h].push_back(eval::auroc(roc[h].first, roc[h].second));
+    for (const auto& [h, s] : score_by_horizon(plan.test, p)) {
+      acc[h].push_back(s.confusion.accuracy());
+      sens[h].push_back(s.confusion.sensitivity());
+      spec[h].push_back(s.confusion.specificity());
+      auc[h].push_back(s.auroc());
     }
     if (progress) {
       const double el =

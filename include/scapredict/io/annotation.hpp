@@ -48,6 +48,10 @@ std::vector<Annotation> read_annotations(const std::filesystem::path& record,
 /// Writes `record`.`annotator` atomically.
 void write_annotations(const std::filesystem::path& record, const std::string& annotator,
                        const std::vector<Annotation>& annotations);
+/// The annotator to read when none is named: "atr" (audited) if its file exists, else "ari",
+/// else nullopt.
+std::optional<std::string> default_annotator(const std::filesystem::path& record);
+
 /// Path of the annotation file of `record` for `annotator`.
 std::filesystem::path annotation_path(const std::filesystem::path& record,
                                       const std::string& annotator);

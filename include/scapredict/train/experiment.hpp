@@ -20,7 +20,21 @@ struct PreparedProtocol {
   std::map<std::string, std::vector<double>> minutes;  ///< key "s:patient:k" or "n:patient:minute"
   std::map<std::string, int> rejected;                 ///< unusable minutes by reason (never used)
   static std::string key(const cohort::MinuteRef& r);
+  /// Features of `refs` (all read by prepare_protocol) with labels 1 = SCD, 0 = normal.
+  model::Dataset dataset(const std::vector<cohort::MinuteRef>& refs,
+                         const cohort::FeatureConfig& features) const;
 };
+
+/// Test outcomes of one horizon: confusion at P(SCD) >= 0.5, and the scores for the ROC.
+struct HorizonScores {
+  eval::Confusion confusion;
+  std::vector<double> scores;
+  std::vector<int> labels;
+  double auroc() const { return eval::auroc(scores, labels); }
+};
+/// Groups test minutes `refs` with their P(SCD) `p` by horizon.
+std::map<int, HorizonScores> score_by_horizon(const std::vector<cohort::MinuteRef>& refs,
+                                              const std::vector<double>& p);
 
 /// Draws the plans and reads every minute. Progress on stderr.
 PreparedProtocol prepare_protocol(const cohort::Cohort& cohort,
