@@ -353,8 +353,11 @@ nlohmann::json audit(const AuditConfig& ac) {
          << percent_ci(h->accuracy) << " |\n";
   for (const auto& cell : j["probe4_grid"]) {
     if (cell["device_gap"] == 0.0 && cell["risk_effect"] == 1.0) {
-      side << "| same device (simulated, device-gap 0), near 5-30 min | "
-           << 100 * cell["near"]["mean"].get<double>() << " |\n";
+      const auto& near = cell["near"];
+      const MeanCi m{near["mean"].get<double>(), near["ci95"][0].get<double>(),
+                     near["ci95"][1].get<double>(), 0, near["n"].get<int>()};
+      side << "| same device (simulated, device-gap 0), near 5-30 min | " << percent_ci(m)
+           << " |\n";
     }
   }
   side << "\nWhat the numbers support: a high accuracy on SDDB-vs-NSRDB minutes is only evidence "
