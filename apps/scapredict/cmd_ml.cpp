@@ -146,6 +146,9 @@ void add_audit_command(CLI::App& app) {
   cmd->add_option("--epochs", cfg->epochs, "Training epochs");
   cmd->add_option("--seed", cfg->seed, "Seed");
   cmd->add_option("--band", *band, "Band for probe 3, e.g. --band 0.5 40")->expected(2);
+  cmd->add_option("--bootstrap", cfg->bootstrap_resamples,
+                  "Patient-bootstrap resamples for probe 6")
+      ->check(CLI::Range(100, 100000));
   cmd->callback([=] {
     if (!data->empty()) cfg->data = *data;
     if (std::filesystem::is_directory(*phys)) cfg->physionet = *phys;

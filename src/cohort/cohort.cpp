@@ -265,6 +265,57 @@ std::vector<RepetitionPlan> plan_protocol(const Cohort& c, const ProtocolConfig&
   return plans;
 }
 
+RepetitionPlan plan_all_patients(const Cohort& c, const ProtocolConfig& cfg) {
+  RepetitionPlan plan;
+  for (int p = 0; p < static_cast<int>(c.scd.size()); ++p) plan.train_scd.push_back(p);
+  for (int p = 0; p < static_cast<int>(c.normal.size()); ++p) plan.train_normal.push_back(p);
+  plan.test_scd = plan.train_scd;
+  plan.test_normal = plan.train_normal;
+  for (int p : plan.train_scd) {
+    for (int k = 1; k <= cfg.train_minutes; ++k) plan.train.push_back({true, p, k, 0});
+    for (int h : cfg.horizons) plan.test.push_back({true, p, h, h});
+  }
+  for (int p : plan.train_normal) {
+    for (int k = 0; k < cfg.train_minutes; ++k) plan.train.push_back({false, p, -1, 0});
+    for (int h : cfg.horizons) plan.test.push_back({false, p, -1, h});
+  }
+  return plan;
+}
+
+std::vector<RepetitionPlan> leave_one_patient_out(const RepetitionPlan& all, bool balance,
+                                                  std::uint64_t seed) {
+  std::vector<RepetitionPlan> folds;
+  std::mt19937_64 rng(seed);
+  auto fold_for = [&](bool scd, int patient) {
+    RepetitionPlan f;
+    for (const auto& r : all.test)
+      if (r.scd == scd && r.patient == patient) f.test.push_back(r);
+    if (f.test.empty()) return;
+    for (int p : all.train_scd)
+      if (!scd || p != patient) f.train_scd.push_back(p);
+    for (int p : all.train_normal)
+      if (scd || p != patient) f.train_normal.push_back(p);
+    if (balance) {
+      auto& larger = f.train_scd.size() > f.train_normal.size() ? f.train_scd : f.train_normal;
+      const auto keep = std::min(f.train_scd.size(), f.train_normal.size());
+      std::shuffle(larger.begin(), larger.end(), rng);
+      larger.resize(keep);
+      std::sort(larger.begin(), larger.end());
+    }
+    auto trains = [&](const MinuteRef& r) {
+      const auto& list = r.scd ? f.train_scd : f.train_normal;
+      return std::find(list.begin(), list.end(), r.patient) != list.end();
+    };
+    for (const auto& r : all.train)
+      if (trains(r)) f.train.push_back(r);
+    (scd ? f.test_scd : f.test_normal).push_back(patient);
+    folds.push_back(std::move(f));
+  };
+  for (int p : all.test_scd) fold_for(true, p);
+  for (int p : all.test_normal) fold_for(false, p);
+  return folds;
+}
+
 InputKind parse_input_kind(const std::string& s) {
   if (s == "dft") return InputKind::kDft;
   if (s == "raw") return InputKind::kRaw;

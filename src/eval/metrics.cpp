@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <numeric>
+#include <random>
 
 namespace scapredict::eval {
 
@@ -13,6 +15,14 @@ void Confusion::add(bool truth, bool predicted) {
     (predicted ? tp : fn)++;
   else
     (predicted ? fp : tn)++;
+}
+
+Confusion& Confusion::operator+=(const Confusion& o) {
+  tp += o.tp;
+  fn += o.fn;
+  tn += o.tn;
+  fp += o.fp;
+  return *this;
 }
 
 static double ratio(int a, int b) {
@@ -98,6 +108,86 @@ double brier(const std::vector<double>& p, const std::vector<int>& y) {
   double s = 0;
   for (std::size_t i = 0; i < p.size(); ++i) s += (p[i] - y[i]) * (p[i] - y[i]);
   return p.empty() ? std::numeric_limits<double>::quiet_NaN() : s / double(p.size());
+}
+
+MeanCi cluster_bootstrap(const std::vector<int>& cluster,
+                         const std::function<double(const std::vector<std::size_t>&)>& statistic,
+                         int resamples, std::uint64_t seed) {
+  std::map<int, std::vector<std::size_t>> members;
+  for (std::size_t i = 0; i < cluster.size(); ++i) members[cluster[i]].push_back(i);
+  std::vector<const std::vector<std::size_t>*> groups;
+  for (const auto& [id, items] : members) groups.push_back(&items);
+  std::vector<std::size_t> all(cluster.size());
+  std::iota(all.begin(), all.end(), 0);
+  MeanCi r;
+  r.mean = statistic(all);
+  r.n = static_cast<int>(groups.size());
+  r.lo = r.hi = r.sd = std::numeric_limits<double>::quiet_NaN();
+  if (groups.empty()) return r;
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> pick(0, groups.size() - 1);
+  std::vector<double> values;
+  std::vector<std::size_t> items;
+  for (int b = 0; b < resamples; ++b) {
+    items.clear();
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+      const auto* g = groups[pick(rng)];
+      items.insert(items.end(), g->begin(), g->end());
+    }
+    const double v = statistic(items);
+    if (std::isfinite(v)) values.push_back(v);
+  }
+  if (values.empty()) return r;
+  std::sort(values.begin(), values.end());
+  // Percentiles by linear interpolation between order statistics.
+  auto quantile = [&](double q) {
+    const double pos = q * double(values.size() - 1);
+    const auto i = static_cast<std::size_t>(pos);
+    const double f = pos - double(i);
+    return i + 1 < values.size() ? values[i] * (1 - f) + values[i + 1] * f : values[i];
+  };
+  r.lo = quantile(0.025);
+  r.hi = quantile(0.975);
+  const double m = std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+  double ss = 0;
+  for (double v : values) ss += (v - m) * (v - m);
+  r.sd = values.size() > 1 ? std::sqrt(ss / double(values.size() - 1)) : 0.0;
+  return r;
+}
+
+std::vector<ReliabilityBin> reliability(const std::vector<double>& p, const std::vector<int>& y,
+                                        int bins) {
+  std::vector<ReliabilityBin> out(static_cast<std::size_t>(std::max(bins, 1)));
+  std::vector<double> sum_p(out.size(), 0.0);
+  std::vector<int> pos(out.size(), 0);
+  for (std::size_t b = 0; b < out.size(); ++b) {
+    out[b].lo = double(b) / double(out.size());
+    out[b].hi = double(b + 1) / double(out.size());
+  }
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    auto b = static_cast<std::size_t>(std::clamp(p[i], 0.0, 1.0) * double(out.size()));
+    b = std::min(b, out.size() - 1);
+    ++out[b].n;
+    sum_p[b] += p[i];
+    pos[b] += y[i] == 1;
+  }
+  const double z = 1.959964;
+  for (std::size_t b = 0; b < out.size(); ++b) {
+    auto& r = out[b];
+    if (r.n == 0) {
+      r.mean_p = r.observed = r.observed_lo = r.observed_hi =
+          std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
+    const double n = r.n, f = pos[b] / n;
+    r.mean_p = sum_p[b] / n;
+    r.observed = f;
+    const double centre = (f + z * z / (2 * n)) / (1 + z * z / n);
+    const double half = z / (1 + z * z / n) * std::sqrt(f * (1 - f) / n + z * z / (4 * n * n));
+    r.observed_lo = std::max(0.0, centre - half);
+    r.observed_hi = std::min(1.0, centre + half);
+  }
+  return out;
 }
 
 }  // namespace scapredict::eval

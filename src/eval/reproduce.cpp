@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,21 +16,20 @@
 namespace scapredict::eval {
 namespace fs = std::filesystem;
 
-namespace {
-
-Series series_of(const train::ExperimentResult& r, const std::string& title) {
-  Series s;
-  s.title = title;
-  for (const auto& h : r.horizons) {
-    s.x.push_back(h.horizon);
-    s.y.push_back(100 * h.accuracy.mean);
-    s.lo.push_back(100 * h.accuracy.lo);
-    s.hi.push_back(100 * h.accuracy.hi);
-  }
-  return s;
+void Series::add(double px, const MeanCi& m) {
+  if (!std::isfinite(m.mean)) return;
+  x.push_back(px);
+  y.push_back(100 * m.mean);
+  lo.push_back(100 * std::clamp(m.lo, 0.0, 1.0));
+  hi.push_back(100 * std::clamp(m.hi, 0.0, 1.0));
 }
 
-}  // namespace
+Series accuracy_series(const train::ExperimentResult& r, const std::string& title) {
+  Series s;
+  s.title = title;
+  for (const auto& h : r.horizons) s.add(h.horizon, h.accuracy);
+  return s;
+}
 
 nlohmann::json reproduce(const ReproduceConfig& rc) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -80,22 +80,19 @@ nlohmann::json reproduce(const ReproduceConfig& rc) {
   const bool fig3 =
       plot_png(rc.out / "fig3_accuracy_vs_horizon.png",
                "Fig. 3: CNN on DFT-1024, accuracy vs minutes before VF", "minutes before VF onset",
-               "accuracy (%)", {series_of(main, "scapredict (mean, 95% CI)")});
+               "accuracy (%)", {accuracy_series(main, "scapredict (mean, 95% CI)")});
   Series bins_series{"CNN, 60 min", {}, {}, {}, {}};
   for (std::size_t b : {128u, 256u, 512u, 1024u, 2048u, 4096u}) {
     const auto* h = res.at("cnn1d-dft" + std::to_string(b)).at(60);
     if (!h) continue;
-    bins_series.x.push_back(double(b));
-    bins_series.y.push_back(100 * h->accuracy.mean);
-    bins_series.lo.push_back(100 * h->accuracy.lo);
-    bins_series.hi.push_back(100 * h->accuracy.hi);
+    bins_series.add(double(b), h->accuracy);
   }
   const bool fig4 =
       plot_png(rc.out / "fig4_accuracy_vs_bins.png", "Fig. 4: accuracy at 60 min vs DFT bins",
                "bins", "accuracy (%)", {bins_series}, true);
   std::vector<Series> models;
   for (const char* m : {"cnn1d", "mlp", "lstm", "gru", "rnn"})
-    models.push_back(series_of(res.at(std::string(m) + "-dft1024"), m));
+    models.push_back(accuracy_series(res.at(std::string(m) + "-dft1024"), m));
   const bool fig5 = plot_png(rc.out / "fig5_models.png", "Fig. 5: CNN vs baselines on DFT-1024",
                              "minutes before VF onset", "accuracy (%)", models);
 

@@ -35,9 +35,14 @@ std::map<int, HorizonScores> score_by_horizon(const std::vector<cohort::MinuteRe
 
 PreparedProtocol prepare_protocol(const cohort::Cohort& c, const cohort::ProtocolConfig& cfg,
                                   bool progress) {
+  return read_plans(c, cfg, cohort::plan_protocol(c, cfg), progress);
+}
+
+PreparedProtocol read_plans(const cohort::Cohort& c, const cohort::ProtocolConfig& cfg,
+                            std::vector<cohort::RepetitionPlan> plans, bool progress) {
   PreparedProtocol pp;
   pp.config = cfg;
-  pp.plans = cohort::plan_protocol(c, cfg);
+  pp.plans = std::move(plans);
   cohort::MinuteStore store(
       c, std::max(91, *std::max_element(cfg.horizons.begin(), cfg.horizons.end()) + 1));
   std::mt19937_64 seeder(cfg.seed ^ 0x5eedull);
@@ -134,6 +139,7 @@ ExperimentResult run_experiment(const cohort::Cohort& c, const PreparedProtocol&
     tc.seed = cfg.train.seed + rep * 7919;
     auto clf = model::Classifier::train(train, cfg.arch, cfg.features, tc);
     const auto p = clf.predict_proba(pp.dataset(plan.test, cfg.features).x);
+    res.test_p.push_back(p);
     for (std::size_t i = 0; i < plan.test.size(); ++i) {
       const auto& r = plan.test[i];
       const bool pred = p[i] >= 0.5;
@@ -152,8 +158,8 @@ ExperimentResult run_experiment(const cohort::Cohort& c, const PreparedProtocol&
     if (progress) {
       const double el =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::fprintf(stderr, "  %s: repetition %zu/%zu, %.1f s, ETA %.1f s\n", cfg.name.c_str(),
-                   rep + 1, pp.plans.size(), el,
+      std::fprintf(stderr, "  %s: %s %zu/%zu, %.1f s, ETA %.1f s\n", cfg.name.c_str(),
+                   cfg.progress_unit.c_str(), rep + 1, pp.plans.size(), el,
                    el / double(rep + 1) * double(pp.plans.size() - rep - 1));
     }
   }

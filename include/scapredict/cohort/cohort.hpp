@@ -90,6 +90,22 @@ struct RepetitionPlan {
 /// Draws the repetitions. Deterministic in config.seed.
 std::vector<RepetitionPlan> plan_protocol(const Cohort& cohort, const ProtocolConfig& config);
 
+/// Every patient's minutes in one plan, for leave-one-patient-out: each SCD patient's training
+/// minutes (1..train_minutes before onset) and one test minute per horizon; each normal patient's
+/// train_minutes random minutes and one random test minute per horizon. The four patient lists
+/// name every patient as both train and test. Patient counts in `config` are not used.
+RepetitionPlan plan_all_patients(const Cohort& cohort, const ProtocolConfig& config);
+
+/// Leave-one-patient-out folds of `all` (a plan_all_patients plan with its minutes resolved): one
+/// fold per patient that has test minutes, SCD patients first, each testing that patient's test
+/// minutes and training on the other patients' training minutes.
+/// With `balance`, each fold also leaves out randomly chosen patients (drawn with `seed`) of the
+/// larger group until both groups train with as many patients. Without it, holding out a patient
+/// tilts the training prior against its own group, which drives a flexible model below chance on
+/// data without signal (docs/audit.md, probe 6).
+std::vector<RepetitionPlan> leave_one_patient_out(const RepetitionPlan& all, bool balance = true,
+                                                  std::uint64_t seed = 1);
+
 /// Reads minutes of the cohort at 128 Hz, caching each SCD patient's pre-onset stretch.
 class MinuteStore {
  public:

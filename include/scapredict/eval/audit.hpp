@@ -57,6 +57,7 @@ struct AuditConfig {
   int epochs = 40;
   std::pair<double, double> band_hz = {0.5, 40.0};
   double grid_hours_before_onset = 6.0;
+  int bootstrap_resamples = 2000;  ///< probe 6's patient bootstrap
 };
 
 /// Runs the probes and writes AUDIT.md and audit.json into config.out (and a section into

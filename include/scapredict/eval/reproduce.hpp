@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scapredict/eval/metrics.hpp"
+#include "scapredict/train/experiment.hpp"
+
 namespace scapredict::eval {
 
 struct ReproduceConfig {
@@ -29,7 +32,12 @@ nlohmann::json reproduce(const ReproduceConfig& config);
 struct Series {
   std::string title;
   std::vector<double> x, y, lo, hi;
+  /// Adds the point (x, 100 mean) with its interval in percent, clipped to [0, 100]; a NaN mean
+  /// adds nothing.
+  void add(double x, const MeanCi& m);
 };
+/// Accuracy by horizon of an experiment, in percent with 95 % CIs.
+Series accuracy_series(const train::ExperimentResult& r, const std::string& title);
 bool plot_png(const std::filesystem::path& png, const std::string& title, const std::string& xlabel,
               const std::string& ylabel, const std::vector<Series>& series, bool log2_x = false);
 

@@ -40,11 +40,17 @@ std::map<int, HorizonScores> score_by_horizon(const std::vector<cohort::MinuteRe
 PreparedProtocol prepare_protocol(const cohort::Cohort& cohort,
                                   const cohort::ProtocolConfig& config, bool progress = true);
 
+/// Reads every minute of the given `plans`: random normal minutes (minute -1) are drawn, minutes
+/// that are unusable or lie before a record's start are dropped from the plans and counted.
+PreparedProtocol read_plans(const cohort::Cohort& cohort, const cohort::ProtocolConfig& config,
+                            std::vector<cohort::RepetitionPlan> plans, bool progress = true);
+
 struct ExperimentConfig {
   std::string name;
   model::Arch arch = model::Arch::kCnn1d;
   cohort::FeatureConfig features;
   model::TrainConfig train;
+  std::string progress_unit = "repetition";  ///< what one plan is called in progress lines
   nlohmann::json to_json() const;
 };
 
@@ -58,6 +64,8 @@ struct ExperimentResult {
   std::vector<HorizonResult> horizons;
   /// Per test patient: wrong and total minutes over all repetitions and horizons.
   std::map<std::string, std::pair<int, int>> patient_errors;
+  /// Per repetition, P(SCD) of each test minute of prepared.plans[rep].test, in that order.
+  std::vector<std::vector<double>> test_p;
   double seconds = 0;
   const HorizonResult* at(int horizon) const;
   nlohmann::json to_json() const;
