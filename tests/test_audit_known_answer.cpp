@@ -11,18 +11,7 @@ using scapredict::testing::TempDir;
 namespace {
 eval::NearFar run_cell(double risk, double gap) {
   TempDir dir;
-  sim::SimConfig s;
-  s.out = dir.path();
-  s.risk_effect = risk;
-  s.device_gap = gap;
-  s.hours_before_onset = 4.0;
-  s.hours_after = 0.01;
-  s.nsrdb_hours = 0.5;
-  s.max_sddb = 10;
-  s.max_nsrdb = 10;
-  s.threads = 2;
-  s.progress = false;
-  sim::simulate(s);
+  sim::simulate(scapredict::testing::small_sim(dir.path(), risk, gap, 4.0, 0.5, 10));
   auto c = cohort::load_cohort(dir.path());
   eval::NearFarConfig nf;
   nf.protocol.train_scd = nf.protocol.test_scd = 5;

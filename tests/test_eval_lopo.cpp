@@ -13,18 +13,7 @@ using scapredict::testing::TempDir;
 namespace {
 eval::LopoResult run_lopo(double risk_effect, double device_gap) {
   TempDir dir;
-  sim::SimConfig s;
-  s.out = dir.path();
-  s.risk_effect = risk_effect;
-  s.device_gap = device_gap;
-  s.hours_before_onset = 0.4;
-  s.hours_after = 0.01;
-  s.nsrdb_hours = 0.3;
-  s.max_sddb = 6;
-  s.max_nsrdb = 6;
-  s.threads = 2;
-  s.progress = false;
-  sim::simulate(s);
+  sim::simulate(scapredict::testing::small_sim(dir.path(), risk_effect, device_gap, 0.4, 0.3, 6));
   const auto c = cohort::load_cohort(dir.path());
   eval::LopoConfig lc;
   lc.epochs = 30;

@@ -15,16 +15,8 @@ struct SmallCohort {
   TempDir dir;
   cohort::Cohort c;
   SmallCohort() {
-    sim::SimConfig s;
-    s.out = dir.path();
-    s.hours_before_onset = 0.4;  // 24 minutes before onset
-    s.hours_after = 0.01;
-    s.nsrdb_hours = 0.3;
-    s.max_sddb = 6;
-    s.max_nsrdb = 6;
-    s.progress = false;
-    s.threads = 2;
-    sim::simulate(s);
+    // 24 minutes before onset.
+    sim::simulate(scapredict::testing::small_sim(dir.path(), 1.0, 1.0, 0.4, 0.3, 6));
     c = cohort::load_cohort(dir.path());
   }
 };

@@ -70,4 +70,20 @@ void write_text(const fs::path& p, const std::string& text) {
   out << text;
 }
 
+sim::SimConfig small_sim(const std::filesystem::path& dir, double risk_effect, double device_gap,
+                         double hours_before_onset, double nsrdb_hours, int patients) {
+  sim::SimConfig s;
+  s.out = dir;
+  s.risk_effect = risk_effect;
+  s.device_gap = device_gap;
+  s.hours_before_onset = hours_before_onset;
+  s.hours_after = 0.01;
+  s.nsrdb_hours = nsrdb_hours;
+  s.max_sddb = patients;
+  s.max_nsrdb = patients;
+  s.threads = 2;
+  s.progress = false;
+  return s;
+}
+
 }  // namespace scapredict::testing

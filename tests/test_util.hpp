@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "scapredict/sim/simulate.hpp"
+
 namespace scapredict::testing {
 
 /// ../shared/physionet, or $SCAPREDICT_PHYSIONET; nullopt when absent.
@@ -30,6 +32,12 @@ struct CliResult {
 };
 /// Runs the scapredict executable with `args` (shell-quoted here).
 CliResult run_cli(const std::vector<std::string>& args);
+
+/// Knobs of a small simulated cohort in `dir`: `patients` SDDB and `patients` NSRDB records,
+/// `hours_before_onset` before each onset, 0.01 h after it, `nsrdb_hours` per normal record, two
+/// threads, no progress. Callers run sim::simulate on it.
+sim::SimConfig small_sim(const std::filesystem::path& dir, double risk_effect, double device_gap,
+                         double hours_before_onset, double nsrdb_hours, int patients);
 
 void write_bytes(const std::filesystem::path& p, const std::vector<unsigned char>& bytes);
 void write_text(const std::filesystem::path& p, const std::string& text);
