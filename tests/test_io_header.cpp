@@ -135,3 +135,14 @@ TEST(Header, HeaderPathAcceptsSeveralSpellings) {
   EXPECT_EQ(header_path("d/100.dat"), "d/100.hea");
   EXPECT_EQ(header_path("d/16265m"), "d/16265m.hea");
 }
+
+TEST(Header, ListHeadersIsSortedAndSkipsOtherFiles) {
+  scapredict::testing::TempDir dir;
+  for (const char* f : {"b.hea", "a.hea", "a.dat", "RECORDS", "c.atr"})
+    scapredict::testing::write_text(dir / f, "x");
+  const auto h = scapredict::io::list_headers(dir.path());
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].filename(), "a.hea");
+  EXPECT_EQ(h[1].filename(), "b.hea");
+  EXPECT_THROW(scapredict::io::list_headers(dir / "missing"), scapredict::io::IoError);
+}

@@ -120,17 +120,8 @@ TEST(Simulate, BeatAnnotationsSitOnTheSimulatedQrs) {
 
 TEST(Simulate, NoRiskNoGapMakesTheCohortsIndistinguishableOnSimpleFeatures) {
   TempDir dir;
-  sim::SimConfig c;
-  c.out = dir.path();
-  c.risk_effect = 0;
-  c.device_gap = 0;
-  c.hours_before_onset = 0.1;
+  auto c = scapredict::testing::small_sim(dir.path(), 0.0, 0.0, 0.1, 0.1, 8);
   c.hours_after = 0.0;
-  c.nsrdb_hours = 0.1;
-  c.max_sddb = 8;
-  c.max_nsrdb = 8;
-  c.progress = false;
-  c.threads = 2;
   sim::simulate(c);
   // Per record: heart rate (beats per minute from annotations) and the 1024-bin spectrum of the
   // last minute before the onset (SDDB) or of minute 4 (NSRDB).

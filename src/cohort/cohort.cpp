@@ -32,10 +32,7 @@ std::vector<std::string> read_records_list(const fs::path& db) {
       if (!line.empty()) names.push_back(line);
     }
   } else {
-    for (const auto& e : fs::directory_iterator(db)) {
-      if (e.path().extension() == ".hea") names.push_back(e.path().stem().string());
-    }
-    std::sort(names.begin(), names.end());
+    for (const auto& h : io::list_headers(db)) names.push_back(h.stem().string());
   }
   return names;
 }
@@ -209,7 +206,8 @@ dsp::Segment MinuteStore::minute(const MinuteRef& ref) {
   return s;
 }
 
-int MinuteStore::random_normal_minute(int p, std::uint64_t& state, const std::vector<int>& avoid) {
+int MinuteStore::random_normal_minute(int p, std::uint64_t& state, const std::vector<int>& avoid,
+                                      dsp::Segment* segment) {
   const Patient& pt = cohort_.normal.at(static_cast<std::size_t>(p));
   // Whole minutes with 5 s of context on both sides for the resampler.
   const int n_minutes = static_cast<int>(std::floor((pt.duration_s - 10.0) / 60.0));
@@ -221,6 +219,7 @@ int MinuteStore::random_normal_minute(int p, std::uint64_t& state, const std::ve
     auto seg = minute({false, p, m, 0});
     if (seg.quality.usable()) {
       state = rng();
+      if (segment) *segment = std::move(seg);
       return m;
     }
     count_rejected(seg.quality);

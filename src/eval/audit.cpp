@@ -130,10 +130,6 @@ NearFar near_far_probe(const cohort::Cohort& c, const NearFarConfig& cfg) {
 
 namespace {
 
-nlohmann::json ci(const MeanCi& m) {
-  return {{"mean", m.mean}, {"ci95", {m.lo, m.hi}}, {"n", m.n}};
-}
-
 // CUDB has no annotation files in the excerpts: the first usable minute whose 8-s windows show no
 // VF-like concentration (> 60 % of 0.5-40 Hz power in 3-8 Hz) stands in for "before any
 // ventricular arrhythmia".
@@ -170,14 +166,13 @@ std::optional<std::vector<double>> cudb_pre_arrhythmia_minute(const fs::path& re
 std::string lopo_markdown(const LopoResult& r, const fs::path& out, const std::string& title,
                           const std::string& stem) {
   std::ostringstream md;
-  auto pct = [](const MeanCi& m) { return percent_ci(m); };
   char brier_text[64];
   std::snprintf(brier_text, sizeof brier_text, "%.3f [%.3f, %.3f]", r.brier.mean, r.brier.lo,
                 r.brier.hi);
   md << title << "\n\n"
      << r.patients << " patients held out, " << r.minutes << " out-of-fold minutes. "
-     << "AUROC " << pct(r.auroc) << ", accuracy " << pct(r.accuracy) << ", Brier score "
-     << brier_text << " (0 is perfect; 0.25 is a constant 0.5).\n\n";
+     << "AUROC " << percent_ci(r.auroc) << ", accuracy " << percent_ci(r.accuracy)
+     << ", Brier score " << brier_text << " (0 is perfect; 0.25 is a constant 0.5).\n\n";
   if (!r.skipped.empty()) {
     md << "Patients without a usable test minute (not held out): ";
     for (std::size_t i = 0; i < r.skipped.size(); ++i) md << (i ? ", " : "") << r.skipped[i];
@@ -192,7 +187,8 @@ std::string lopo_markdown(const LopoResult& r, const fs::path& out, const std::s
   md << "| minutes before VF | AUROC (vs all normal minutes) | accuracy |\n|---|---|---|\n";
   Series auc_series{"AUROC", {}, {}, {}, {}}, acc_series{"accuracy", {}, {}, {}, {}};
   for (const auto& h : r.horizons) {
-    md << "| " << h.horizon << " | " << pct(h.auroc) << " | " << pct(h.accuracy) << " |\n";
+    md << "| " << h.horizon << " | " << percent_ci(h.auroc) << " | " << percent_ci(h.accuracy)
+       << " |\n";
     auc_series.add(h.horizon, h.auroc);
     acc_series.add(h.horizon, h.accuracy);
   }
@@ -276,12 +272,8 @@ nlohmann::json audit(const AuditConfig& ac) {
 
   // Probes 1 and 2: real data.
   if (ac.physionet && fs::is_directory(*ac.physionet / "nsrdb-1min")) {
-    std::vector<std::vector<std::vector<double>>> orig, chain, nsr, cu;
-    std::vector<fs::path> heads;
-    for (const auto& e : fs::directory_iterator(*ac.physionet / "nsrdb-1min"))
-      if (e.path().extension() == ".hea") heads.push_back(e.path());
-    std::sort(heads.begin(), heads.end());
-    for (const auto& h : heads) {
+    std::vector<std::vector<std::vector<double>>> orig, chain, cu;
+    for (const auto& h : io::list_headers(*ac.physionet / "nsrdb-1min")) {
       io::Record rec(h);
       auto x = rec.read_physical(0);
       orig.push_back({x});
@@ -289,8 +281,9 @@ nlohmann::json audit(const AuditConfig& ac) {
     }
     std::cerr << "audit: probe 1 (resampling signature, real NSRDB minutes)\n";
     auto p1 = two_group_probe(chain, orig, ac.repetitions, ac.epochs, ac.seed, true);
-    j["probe1_resampling_signature"] = {
-        {"accuracy", ci(p1.accuracy)}, {"auroc", ci(p1.auroc)}, {"patients", p1.patients_a}};
+    j["probe1_resampling_signature"] = {{"accuracy", to_json(p1.accuracy)},
+                                        {"auroc", to_json(p1.auroc)},
+                                        {"patients", p1.patients_a}};
     md << "## 1. Resampling signature (real)\n\nThe 18 real NSRDB first minutes against the same "
           "minutes passed "
           "through an SDDB-like chain (128 -> 250 Hz, 12-bit quantisation at 800 adu/mV, 250 -> "
@@ -300,11 +293,7 @@ nlohmann::json audit(const AuditConfig& ac) {
        << p1.minutes << " minutes)\n\n";
     std::vector<std::string> used;
     if (fs::is_directory(*ac.physionet / "cudb")) {
-      std::vector<fs::path> cheads;
-      for (const auto& e : fs::directory_iterator(*ac.physionet / "cudb"))
-        if (e.path().extension() == ".hea") cheads.push_back(e.path());
-      std::sort(cheads.begin(), cheads.end());
-      for (const auto& h : cheads) {
+      for (const auto& h : io::list_headers(*ac.physionet / "cudb")) {
         if (auto m = cudb_pre_arrhythmia_minute(h)) {
           cu.push_back({*m});
           used.push_back(h.stem().string());
@@ -312,8 +301,8 @@ nlohmann::json audit(const AuditConfig& ac) {
       }
       std::cerr << "audit: probe 2 (database identity, real NSRDB vs CUDB)\n";
       auto p2 = two_group_probe(cu, orig, ac.repetitions, ac.epochs, ac.seed + 1);
-      j["probe2_database_identity"] = {{"accuracy", ci(p2.accuracy)},
-                                       {"auroc", ci(p2.auroc)},
+      j["probe2_database_identity"] = {{"accuracy", to_json(p2.accuracy)},
+                                       {"auroc", to_json(p2.auroc)},
                                        {"cudb_records_used", used},
                                        {"nsrdb_records", p2.patients_b}};
       md << "## 2. Database identity (real)\n\nReal NSRDB minutes against real CUDB minutes (250 "
@@ -375,15 +364,19 @@ nlohmann::json audit(const AuditConfig& ac) {
         "%.\n\n"
         "| risk-effect | device-gap | near accuracy | far accuracy | verdict | expected "
         "|\n|---|---|---|---|---|---|\n";
+  auto near_far_config = [&] {
+    NearFarConfig nf;
+    nf.repetitions = ac.repetitions;
+    nf.epochs = ac.epochs;
+    nf.seed = ac.seed;
+    return nf;
+  };
+  std::optional<NearFar> same_device;  // the cell risk-effect 1, device-gap 0
   for (double risk : {0.0, 1.0}) {
     for (double gap : {0.0, 1.0}) {
       std::cerr << "audit: probe 4 cell risk-effect " << risk << ", device-gap " << gap << "\n";
-      const auto gc = grid_cohort(ac, risk, gap);
-      NearFarConfig nf;
-      nf.repetitions = ac.repetitions;
-      nf.epochs = ac.epochs;
-      nf.seed = ac.seed;
-      auto v = near_far_probe(gc, nf);
+      const auto v = near_far_probe(grid_cohort(ac, risk, gap), near_far_config());
+      if (risk == 1 && gap == 0) same_device = v;
       const std::string expected = risk == 0 && gap == 0 ? "no signal"
                                    : risk == 0           ? "shortcut"
                                    : gap == 0            ? "risk signal"
@@ -392,8 +385,8 @@ nlohmann::json audit(const AuditConfig& ac) {
          << percent_ci(v.far_accuracy) << " | **" << v.verdict << "** | " << expected << " |\n";
       j["probe4_grid"].push_back({{"risk_effect", risk},
                                   {"device_gap", gap},
-                                  {"near", ci(v.near_accuracy)},
-                                  {"far", ci(v.far_accuracy)},
+                                  {"near", to_json(v.near_accuracy)},
+                                  {"far", to_json(v.far_accuracy)},
                                   {"verdict", v.verdict},
                                   {"expected", expected}});
     }
@@ -402,10 +395,7 @@ nlohmann::json audit(const AuditConfig& ac) {
   std::cerr << "audit: probe 5 (far-from-onset control)\n";
   double shortest = 1e300;
   for (const auto& p : cohort.scd) shortest = std::min(shortest, *p.onset_s / 60.0);
-  NearFarConfig nf;
-  nf.repetitions = ac.repetitions;
-  nf.epochs = ac.epochs;
-  nf.seed = ac.seed;
+  auto nf = near_far_config();
   const int far_max = std::max(90, static_cast<int>(std::floor(shortest)) - 1);
   nf.far = {far_max - 20, far_max - 10, far_max};
   nf.far.erase(std::remove_if(nf.far.begin(), nf.far.end(), [](int h) { return h <= 30; }),
@@ -417,8 +407,8 @@ nlohmann::json audit(const AuditConfig& ac) {
      << percent_ci(v5.near_accuracy) << ", far " << percent_ci(v5.far_accuracy) << ": **"
      << v5.verdict << "**.\n\n";
   j["probe5_far_from_onset"] = {{"far_horizons", nf.far},
-                                {"near", ci(v5.near_accuracy)},
-                                {"far", ci(v5.far_accuracy)},
+                                {"near", to_json(v5.near_accuracy)},
+                                {"far", to_json(v5.far_accuracy)},
                                 {"verdict", v5.verdict}};
 
   // Probe 6: leave-one-patient-out over every patient of the main data.
@@ -457,15 +447,9 @@ nlohmann::json audit(const AuditConfig& ac) {
   if (const auto* h = rb.at(60))
     side << "| band-limited " << ac.band_hz.first << "-" << ac.band_hz.second << " Hz | "
          << percent_ci(h->accuracy) << " |\n";
-  for (const auto& cell : j["probe4_grid"]) {
-    if (cell["device_gap"] == 0.0 && cell["risk_effect"] == 1.0) {
-      const auto& near = cell["near"];
-      const MeanCi m{near["mean"].get<double>(), near["ci95"][0].get<double>(),
-                     near["ci95"][1].get<double>(), 0, near["n"].get<int>()};
-      side << "| same device (simulated, device-gap 0), near 5-30 min | " << percent_ci(m)
-           << " |\n";
-    }
-  }
+  if (same_device)
+    side << "| same device (simulated, device-gap 0), near 5-30 min | "
+         << percent_ci(same_device->near_accuracy) << " |\n";
   for (const auto& h : lopo.horizons) {
     if (h.horizon == 60)
       side << "| leave-one-patient-out, all " << lopo.patients

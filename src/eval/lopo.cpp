@@ -19,21 +19,15 @@ nlohmann::json LopoConfig::to_json() const {
           {"protocol_seed", protocol.seed}};
 }
 
-namespace {
-nlohmann::json ci_json(const MeanCi& m) {
-  return {{"estimate", m.mean}, {"ci95", {m.lo, m.hi}}, {"patients", m.n}};
-}
-}  // namespace
-
 nlohmann::json LopoResult::to_json() const {
-  nlohmann::json j = {{"patients", patients},         {"minutes", minutes},
-                      {"auroc", ci_json(auroc)},      {"accuracy", ci_json(accuracy)},
-                      {"brier", ci_json(brier)},      {"skipped", skipped},
-                      {"rejected_minutes", rejected}, {"seconds", seconds}};
+  nlohmann::json j = {{"patients", patients},          {"minutes", minutes},
+                      {"auroc", eval::to_json(auroc)}, {"accuracy", eval::to_json(accuracy)},
+                      {"brier", eval::to_json(brier)}, {"skipped", skipped},
+                      {"rejected_minutes", rejected},  {"seconds", seconds}};
   for (const auto& h : horizons)
     j["horizons"].push_back({{"minutes_before_onset", h.horizon},
-                             {"auroc", ci_json(h.auroc)},
-                             {"accuracy", ci_json(h.accuracy)}});
+                             {"auroc", eval::to_json(h.auroc)},
+                             {"accuracy", eval::to_json(h.accuracy)}});
   for (const auto& b : reliability)
     j["reliability"].push_back({{"p_range", {b.lo, b.hi}},
                                 {"n", b.n},

@@ -96,6 +96,10 @@ MeanCi mean_ci95(const std::vector<double>& values) {
   return r;
 }
 
+nlohmann::json to_json(const MeanCi& m) {
+  return {{"mean", m.mean}, {"ci95", {m.lo, m.hi}}, {"sd", m.sd}, {"n", m.n}};
+}
+
 std::string percent_ci(const MeanCi& m) {
   if (!std::isfinite(m.mean)) return "n/a";
   char b[64];

@@ -1,5 +1,6 @@
 #include "scapredict/io/header.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -267,6 +268,18 @@ std::filesystem::path header_path(const std::filesystem::path& record) {
   if (ext == ".dat" || ext == ".mat" || ext == ".atr" || ext == ".ari") p.replace_extension();
   p += ".hea";
   return p;
+}
+
+std::vector<std::filesystem::path> list_headers(const std::filesystem::path& directory) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(directory, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->path().extension() == ".hea") out.push_back(it->path());
+  }
+  if (ec) throw IoError(directory.string() + ": cannot list directory (" + ec.message() + ")");
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Header read_header(const std::filesystem::path& record) {

@@ -149,11 +149,7 @@ nlohmann::json RealismReport::to_json() const {
 RealismReport compare_real(const fs::path& dir, std::uint64_t seed) {
   RealismReport rep;
   std::vector<MinuteFeatures> real, simulated;
-  std::vector<fs::path> headers;
-  for (const auto& e : fs::directory_iterator(dir / "nsrdb-1min")) {
-    if (e.path().extension() == ".hea") headers.push_back(e.path());
-  }
-  std::sort(headers.begin(), headers.end());
+  const auto headers = io::list_headers(dir / "nsrdb-1min");
   if (headers.empty()) throw SimError((dir / "nsrdb-1min").string() + ": no NSRDB minutes found");
   for (const auto& h : headers) {
     io::Record rec(h);
@@ -197,9 +193,8 @@ RealismReport compare_real(const fs::path& dir, std::uint64_t seed) {
   // VF: VF-like windows of the real CUDB records against simulated VF, both at 128 Hz.
   std::vector<std::vector<double>> vf_real, vf_sim;
   if (fs::is_directory(dir / "cudb")) {
-    for (const auto& e : fs::directory_iterator(dir / "cudb")) {
-      if (e.path().extension() != ".hea") continue;
-      io::Record rec(e.path());
+    for (const auto& h : io::list_headers(dir / "cudb")) {
+      io::Record rec(h);
       auto p = dsp::load_channel(rec, 0, 0.0, static_cast<double>(rec.n_frames()) / rec.fs_hz());
       for (auto& s : vf_like_minutes(p.samples)) vf_real.push_back(std::move(s));
     }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 
 namespace scapredict::train {
@@ -54,16 +55,18 @@ PreparedProtocol read_plans(const cohort::Cohort& c, const cohort::ProtocolConfi
       std::vector<cohort::MinuteRef> kept;
       std::map<int, std::vector<int>> used;  // normal patient -> minutes already drawn
       for (auto ref : refs) {
+        std::optional<dsp::Segment> drawn;  // a random normal minute, read (and usable) already
         if (!ref.scd && ref.minute < 0) {
           std::uint64_t state = seeder();
-          ref.minute = store.random_normal_minute(ref.patient, state, used[ref.patient]);
+          drawn.emplace();
+          ref.minute = store.random_normal_minute(ref.patient, state, used[ref.patient], &*drawn);
           used[ref.patient].push_back(ref.minute);
         }
         const auto k = PreparedProtocol::key(ref);
         if (!pp.minutes.count(k)) {
           dsp::Segment seg;
           try {
-            seg = store.minute(ref);
+            seg = drawn ? std::move(*drawn) : store.minute(ref);
           } catch (const cohort::CohortError&) {
             if (!ref.scd) throw;
             ++beyond_start;  // this horizon lies before the start of a shorter record
@@ -108,18 +111,14 @@ const HorizonResult* ExperimentResult::at(int h) const {
   return nullptr;
 }
 
-static nlohmann::json ci_json(const eval::MeanCi& m) {
-  return {{"mean", m.mean}, {"ci95", {m.lo, m.hi}}, {"sd", m.sd}, {"n", m.n}};
-}
-
 nlohmann::json ExperimentResult::to_json() const {
   nlohmann::json j = {{"config", config.to_json()}, {"seconds", seconds}};
   for (const auto& h : horizons) {
     j["horizons"].push_back({{"minutes_before_onset", h.horizon},
-                             {"accuracy", ci_json(h.accuracy)},
-                             {"sensitivity", ci_json(h.sensitivity)},
-                             {"specificity", ci_json(h.specificity)},
-                             {"auroc", ci_json(h.auroc)}});
+                             {"accuracy", eval::to_json(h.accuracy)},
+                             {"sensitivity", eval::to_json(h.sensitivity)},
+                             {"specificity", eval::to_json(h.specificity)},
+                             {"auroc", eval::to_json(h.auroc)}});
   }
   for (const auto& [p, e] : patient_errors)
     j["patients"][p] = {{"wrong", e.first}, {"total", e.second}};

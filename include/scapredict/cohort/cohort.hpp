@@ -113,8 +113,10 @@ class MinuteStore {
   /// The 7680 samples of a minute and its quality. Throws CohortError when it is not in the record.
   dsp::Segment minute(const MinuteRef& ref);
   /// A random usable minute index of normal patient `p` (never one in `avoid`), drawn with `rng`
-  /// state; unusable draws are counted in rejected().
-  int random_normal_minute(int p, std::uint64_t& rng_state, const std::vector<int>& avoid);
+  /// state; unusable draws are counted in rejected(). The minute read to check it is moved into
+  /// `*segment` when given, so callers need not read it again.
+  int random_normal_minute(int p, std::uint64_t& rng_state, const std::vector<int>& avoid,
+                           dsp::Segment* segment = nullptr);
   const std::map<std::string, int>& rejected() const { return rejected_; }
   /// Counts an unusable minute under its reason.
   void count_rejected(const dsp::SegmentQuality& q);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace scapredict::eval {
 
 /// A 2x2 confusion matrix; positive = SCD.
@@ -28,6 +30,9 @@ struct MeanCi {
   int n = 0;
 };
 MeanCi mean_ci95(const std::vector<double>& values);
+
+/// {"mean", "ci95": [lo, hi], "sd", "n"}: how every result file writes a MeanCi.
+nlohmann::json to_json(const MeanCi& m);
 
 /// "mean [lo, hi]" in percent, the interval clipped to [0, 100] % (a proportion's range); "n/a"
 /// for NaN.

@@ -64,6 +64,10 @@ Header parse_header(std::string_view text, const std::string& source);
 /// dir. Returns the path of the header file.
 std::filesystem::path header_path(const std::filesystem::path& record);
 
+/// The header files (*.hea) directly in `directory`, sorted by name; empty when there are none.
+/// Throws IoError when `directory` is not a readable directory.
+std::vector<std::filesystem::path> list_headers(const std::filesystem::path& directory);
+
 /// Reads and parses the header of `record` (see header_path). Throws IoError when the header is
 /// missing, empty, binary or malformed.
 Header read_header(const std::filesystem::path& record);
