@@ -8,10 +8,10 @@
 #include <numbers>
 #include <random>
 
-#include "scapredict/dsp/prepare.hpp"
-#include "scapredict/dsp/resample.hpp"
-#include "scapredict/dsp/spectrum.hpp"
-#include "scapredict/io/signal.hpp"
+#include "dsp/prepare.hpp"
+#include "dsp/resample.hpp"
+#include "dsp/spectrum.hpp"
+#include "io/signal.hpp"
 
 namespace sp = scapredict;
 

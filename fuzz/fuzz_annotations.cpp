@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <span>
 
-#include "scapredict/io/annotation.hpp"
+#include "io/annotation.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace scapredict::io;

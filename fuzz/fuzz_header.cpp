@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "scapredict/io/header.hpp"
+#include "io/header.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-#include "scapredict/io/signal.hpp"
+#include "io/signal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "scapredict/dsp/resample.hpp"
+#include "dsp/resample.hpp"
 
 using namespace scapredict::dsp;
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "scapredict/dsp/segment.hpp"
+#include "dsp/segment.hpp"
 
 using namespace scapredict::dsp;
 

@@ -5,8 +5,8 @@
 #include <numbers>
 #include <random>
 
-#include "scapredict/dsp/dwt.hpp"
-#include "scapredict/dsp/spectrum.hpp"
+#include "dsp/dwt.hpp"
+#include "dsp/spectrum.hpp"
 
 using namespace scapredict::dsp;
 

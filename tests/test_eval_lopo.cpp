@@ -1,10 +1,11 @@
 // Probe 6 end to end on small simulated cohorts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
-#include "scapredict/eval/lopo.hpp"
-#include "scapredict/sim/simulate.hpp"
+#include "eval/lopo.hpp"
+#include "sim/simulate.hpp"
 #include "test_util.hpp"
 
 using namespace scapredict;
@@ -14,13 +15,14 @@ namespace {
 eval::LopoResult run_lopo(double risk_effect, double device_gap) {
   TempDir dir;
   sim::simulate(scapredict::testing::small_sim(dir.path(), risk_effect, device_gap, 0.4, 0.3, 6));
-  const auto c = cohort::load_cohort(dir.path());
+  const auto c = data::load_cohort(dir.path());
   eval::LopoConfig lc;
-  lc.epochs = 30;
   lc.bootstrap_resamples = 300;
-  lc.protocol.train_minutes = 10;
-  lc.protocol.horizons = {5, 10, 20};
-  return eval::lopo_probe(c, lc, false);
+  lc.train_minutes = 10;
+  lc.horizons = {5, 10, 20};
+  RunConfig run;
+  run.epochs = 30;
+  return eval::lopo_probe(c, lc, run);
 }
 }  // namespace
 
@@ -28,18 +30,20 @@ TEST(Lopo, HoldsOutEveryPatientAndScoresASeparableCohort) {
   // Default knobs: risk effect and device gap, easy to tell apart.
   const auto r = run_lopo(1.0, 1.0);
   EXPECT_EQ(r.patients + static_cast<int>(r.skipped.size()), 12);
-  int minutes = 0, scd = 0;
+  int minutes = 0, scd = 0, wrong = 0, misplaced = 0;
   for (const auto& p : r.per_patient) {
-    EXPECT_LE(p.minutes, 3);
-    EXPECT_GE(p.minutes, 1);
-    EXPECT_LE(p.wrong, p.minutes);
-    EXPECT_GE(p.mean_p, 0.0);
-    EXPECT_LE(p.mean_p, 1.0);
+    EXPECT_EQ(p.minutes, 3) << p.id << ": one minute per horizon";
     minutes += p.minutes;
+    wrong += p.wrong;
     scd += p.scd;
+    misplaced += (p.mean_p >= 0.5) != p.scd;  // a patient on the wrong side on average
   }
   EXPECT_EQ(minutes, r.minutes);
-  EXPECT_GE(scd, 1);
+  EXPECT_EQ(
+      scd, 6 - static_cast<int>(std::count_if(r.skipped.begin(), r.skipped.end(),
+                                              [](auto& id) { return id.rfind("sddb/", 0) == 0; })));
+  EXPECT_LE(misplaced, 1);
+  EXPECT_NEAR(1.0 - double(wrong) / minutes, r.accuracy.mean, 1e-12);
   EXPECT_EQ(r.auroc.n, r.patients);
   int binned = 0;
   for (const auto& b : r.reliability) binned += b.n;
@@ -49,7 +53,7 @@ TEST(Lopo, HoldsOutEveryPatientAndScoresASeparableCohort) {
   EXPECT_LE(r.auroc.lo, r.auroc.mean);
   EXPECT_GE(r.auroc.hi, r.auroc.mean);
   EXPECT_LT(r.brier.mean, 0.1);
-  EXPECT_GE(r.brier.lo, 0.0);
+  EXPECT_LT(r.brier.hi, 0.25);  // better than a constant 0.5 even at the upper bound
   ASSERT_EQ(r.horizons.size(), 3u);
   EXPECT_EQ(r.horizons[0].horizon, 5);
   EXPECT_FALSE(r.to_json()["per_patient"].empty());

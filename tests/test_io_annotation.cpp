@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "scapredict/io/annotation.hpp"
+#include "io/annotation.hpp"
 #include "test_util.hpp"
 
 using namespace scapredict::io;

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "scapredict/io/header.hpp"
+#include "io/header.hpp"
 #include "test_util.hpp"
 
 using namespace scapredict::io;
@@ -109,6 +109,7 @@ TEST(Header, RejectsMalformedInputWithFileAndLine) {
   }
   try {
     parse_header("r 1 250\nr.dat 999\n", "r.hea");
+    FAIL() << "format 999 was accepted";
   } catch (const IoError& e) {
     EXPECT_EQ(std::string(e.what()), "r.hea:2: unknown or unsupported signal format 999");
   }

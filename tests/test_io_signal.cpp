@@ -3,7 +3,7 @@
 #include <cmath>
 #include <random>
 
-#include "scapredict/io/signal.hpp"
+#include "io/signal.hpp"
 #include "test_util.hpp"
 
 using namespace scapredict::io;

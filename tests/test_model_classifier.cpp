@@ -4,8 +4,8 @@
 #include <fstream>
 #include <random>
 
-#include "scapredict/common/atomic_file.hpp"
-#include "scapredict/model/classifier.hpp"
+#include "common/atomic_file.hpp"
+#include "model/classifier.hpp"
 #include "test_util.hpp"
 
 using namespace scapredict;
@@ -37,7 +37,7 @@ double accuracy(const model::Classifier& c, const model::Dataset& d) {
 
 TEST(Classifier, EveryArchitectureLearnsASeparableToyProblem) {
   auto train = toy(120, 256, 1), test = toy(60, 256, 2);
-  cohort::FeatureConfig f;
+  features::FeatureConfig f;
   f.bins = 256;
   model::TrainConfig tc;
   tc.epochs = 40;  // the training default
@@ -51,7 +51,7 @@ TEST(Classifier, EveryArchitectureLearnsASeparableToyProblem) {
 
 TEST(Classifier, SameSeedSameModelDifferentSeedDifferentModel) {
   auto train = toy(60, 128, 3), test = toy(20, 128, 4);
-  cohort::FeatureConfig f;
+  features::FeatureConfig f;
   model::TrainConfig tc;
   tc.epochs = 5;
   auto a = model::Classifier::train(train, model::Arch::kCnn1d, f, tc).predict_proba(test.x);
@@ -65,8 +65,8 @@ TEST(Classifier, SameSeedSameModelDifferentSeedDifferentModel) {
 TEST(Classifier, SaveLoadRoundTripAndBadFiles) {
   TempDir dir;
   auto train = toy(40, 128, 5);
-  cohort::FeatureConfig f;
-  f.input = cohort::InputKind::kDft;
+  features::FeatureConfig f;
+  f.input = features::InputKind::kDft;
   f.bins = 128;
   f.band_hz = std::make_pair(0.5, 40.0);
   model::TrainConfig tc;

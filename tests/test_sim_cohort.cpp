@@ -4,13 +4,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "scapredict/common/atomic_file.hpp"
-#include "scapredict/dsp/prepare.hpp"
-#include "scapredict/dsp/spectrum.hpp"
-#include "scapredict/io/annotation.hpp"
-#include "scapredict/io/inspect.hpp"
-#include "scapredict/io/signal.hpp"
-#include "scapredict/sim/simulate.hpp"
+#include "common/atomic_file.hpp"
+#include "dsp/prepare.hpp"
+#include "dsp/spectrum.hpp"
+#include "io/annotation.hpp"
+#include "io/inspect.hpp"
+#include "io/signal.hpp"
+#include "sim/simulate.hpp"
 #include "test_util.hpp"
 
 using namespace scapredict;
@@ -25,7 +25,6 @@ sim::SimConfig small(const fs::path& out) {
   c.hours_after = 0.02;
   c.nsrdb_hours = 0.25;
   c.only_records = {"30", "37", "39", "40", "16265", "16272"};
-  c.progress = false;
   return c;
 }
 }  // namespace

@@ -3,9 +3,9 @@
 
 #include <set>
 
-#include "scapredict/sim/simulate.hpp"
-#include "scapredict/train/experiment.hpp"
+#include "sim/simulate.hpp"
 #include "test_util.hpp"
+#include "train/experiment.hpp"
 
 using namespace scapredict;
 using scapredict::testing::TempDir;
@@ -13,16 +13,21 @@ using scapredict::testing::TempDir;
 namespace {
 struct SmallCohort {
   TempDir dir;
-  cohort::Cohort c;
+  data::Cohort c;
   SmallCohort() {
     // 24 minutes before onset.
     sim::simulate(scapredict::testing::small_sim(dir.path(), 1.0, 1.0, 0.4, 0.3, 6));
-    c = cohort::load_cohort(dir.path());
+    c = data::load_cohort(dir.path());
   }
 };
-cohort::ProtocolConfig small_protocol() {
-  cohort::ProtocolConfig p;
-  p.repetitions = 3;
+RunConfig small_run() {
+  RunConfig r;
+  r.repetitions = 3;
+  r.epochs = 5;
+  return r;
+}
+data::ProtocolConfig small_protocol() {
+  data::ProtocolConfig p;
   p.train_scd = 3;
   p.test_scd = 3;
   p.train_normal = 3;
@@ -40,21 +45,34 @@ TEST(Cohort, LoadsSimulatedDataAndSaysSo) {
   EXPECT_EQ(s.c.scd.size(), 6u);
   EXPECT_EQ(s.c.normal.size(), 6u);
   for (const auto& p : s.c.scd) EXPECT_NEAR(*p.onset_s, 24 * 60.0, 1e-9);
-  EXPECT_THROW(cohort::load_cohort(s.dir / "nowhere"), cohort::CohortError);
+  EXPECT_THROW(data::load_cohort(s.dir / "nowhere"), data::DataError);
 }
 
 TEST(Cohort, RealDataOnsetsAreCrossCheckedAgainstTheTable) {
   SmallCohort s;
-  std::filesystem::remove(s.dir / "truth.json");  // now it looks like real data
-  scapredict::testing::write_text(s.dir / "onsets.csv",
-                                  "record,vf_onset_elapsed,source\n30,7:54:33,x\n");
-  EXPECT_THROW(cohort::load_cohort(s.dir.path(), s.dir / "onsets.csv"), cohort::CohortError);
+  // Without truth.json the records look like real SDDB: record 30's onset at 24 min disagrees
+  // with PhysioNet's 7:54:33, and the compiled-in table says so.
+  std::filesystem::remove(s.dir / "truth.json");
+  try {
+    data::load_cohort(s.dir.path());
+    FAIL() << "a disagreeing onset was accepted";
+  } catch (const data::DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("onset table"), std::string::npos) << e.what();
+  }
+  EXPECT_NEAR(data::sddb_onset_table().at("30"), 7 * 3600 + 54 * 60 + 33, 1e-9);
+  EXPECT_EQ(data::sddb_onset_table().size(), 20u);
+}
+
+TEST(Cohort, OnsetTableParserRejectsABadTime) {
+  EXPECT_THROW(data::parse_onset_table("record,t\n30,7:99:xx\n", "t.csv"), data::DataError);
+  const auto t = data::parse_onset_table("record,t\r\n31,0:10:00\r\n\n", "t.csv");
+  EXPECT_NEAR(t.at("31"), 600.0, 1e-9);
 }
 
 TEST(Protocol, SplitsArePatientDisjointInEveryRepetition) {
   SmallCohort s;
   auto pc = small_protocol();
-  auto pp = train::prepare_protocol(s.c, pc, false);
+  auto pp = data::prepare_protocol(s.c, pc, small_run());
   ASSERT_EQ(pp.plans.size(), 3u);
   for (const auto& plan : pp.plans) {
     std::set<int> tr_s(plan.train_scd.begin(), plan.train_scd.end()),
@@ -67,28 +85,28 @@ TEST(Protocol, SplitsArePatientDisjointInEveryRepetition) {
       EXPECT_TRUE(r.scd ? tr_s.count(r.patient) : tr_n.count(r.patient));
     for (const auto& r : plan.test) {
       EXPECT_TRUE(r.scd ? te_s.count(r.patient) : te_n.count(r.patient));
+      ASSERT_TRUE(r.horizon.has_value());
       if (r.scd) {
-        EXPECT_EQ(r.minute, r.horizon);
+        EXPECT_EQ(std::get<data::BeforeOnset>(r.place).k, *r.horizon);
+      } else {
+        EXPECT_GE(std::get<data::MinuteIndex>(r.place).index, 0);  // drawn and resolved
       }
-      EXPECT_GE(r.minute, 0);
     }
     // Every kept minute was read and is usable (no NaN).
     for (const auto& r : plan.test) {
-      for (double v : pp.minutes.at(train::PreparedProtocol::key(r))) ASSERT_TRUE(std::isfinite(v));
+      for (double v : pp.samples(r)) ASSERT_TRUE(std::isfinite(v));
     }
   }
-  EXPECT_THROW(cohort::plan_protocol(s.c, cohort::ProtocolConfig{}), cohort::CohortError);
+  EXPECT_THROW(data::plan_protocol(s.c, data::ProtocolConfig{}, RunConfig{}), data::DataError);
 }
 
 TEST(Experiment, SameSeedGivesIdenticalMetrics) {
   SmallCohort s;
   auto pc = small_protocol();
-  train::ExperimentConfig e;
-  e.name = "t";
+  auto e = train::ExperimentConfig::paper_cnn("t", small_run());
   e.features.bins = 256;
-  e.train.epochs = 5;
-  auto a = train::run_experiment(s.c, train::prepare_protocol(s.c, pc, false), e, false);
-  auto b = train::run_experiment(s.c, train::prepare_protocol(s.c, pc, false), e, false);
+  auto a = train::run_experiment(s.c, data::prepare_protocol(s.c, pc, small_run()), e);
+  auto b = train::run_experiment(s.c, data::prepare_protocol(s.c, pc, small_run()), e);
   ASSERT_EQ(a.horizons.size(), 3u);
   for (std::size_t i = 0; i < a.horizons.size(); ++i) {
     EXPECT_EQ(a.horizons[i].accuracy.mean, b.horizons[i].accuracy.mean);
@@ -101,15 +119,15 @@ TEST(Experiment, SameSeedGivesIdenticalMetrics) {
 TEST(Features, ShapesOfEveryInput) {
   std::vector<double> x(7680);
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.1 * double(i));
-  cohort::FeatureConfig f;
-  EXPECT_EQ(cohort::extract_features(f, x).size(), 1024u);
+  features::FeatureConfig f;
+  EXPECT_EQ(features::extract_features(f, x).size(), 1024u);
   f.band_hz = std::make_pair(0.5, 40.0);
-  EXPECT_EQ(cohort::extract_features(f, x).size(), 632u);  // bins 8..639 of 1/16 Hz
+  EXPECT_EQ(features::extract_features(f, x).size(), 632u);  // bins 8..639 of 1/16 Hz
   f.band_hz.reset();
-  f.input = cohort::InputKind::kRaw;
-  EXPECT_EQ(cohort::extract_features(f, x).size(), 7680u);
-  f.input = cohort::InputKind::kDwt;
-  EXPECT_EQ(cohort::extract_features(f, x).size(), 7680u);
-  f.input = cohort::InputKind::kSpectrogram;
-  EXPECT_EQ(cohort::extract_features(f, x).size(), 59u * 129u);
+  f.input = features::InputKind::kRaw;
+  EXPECT_EQ(features::extract_features(f, x).size(), 7680u);
+  f.input = features::InputKind::kDwt;
+  EXPECT_EQ(features::extract_features(f, x).size(), 7680u);
+  f.input = features::InputKind::kSpectrogram;
+  EXPECT_EQ(features::extract_features(f, x).size(), 59u * 129u);
 }

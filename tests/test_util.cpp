@@ -82,7 +82,6 @@ sim::SimConfig small_sim(const std::filesystem::path& dir, double risk_effect, d
   s.max_sddb = patients;
   s.max_nsrdb = patients;
   s.threads = 2;
-  s.progress = false;
   return s;
 }
 

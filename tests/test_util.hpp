@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "scapredict/sim/simulate.hpp"
+#include "sim/simulate.hpp"
 
 namespace scapredict::testing {
 

@@ -3,9 +3,9 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "scapredict/common/atomic_file.hpp"
-#include "scapredict/dsp/prepare.hpp"
-#include "scapredict/io/inspect.hpp"
+#include "common/atomic_file.hpp"
+#include "dsp/prepare.hpp"
+#include "io/inspect.hpp"
 
 namespace scapredict::cli {
 

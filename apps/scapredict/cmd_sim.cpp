@@ -2,8 +2,9 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "scapredict/common/atomic_file.hpp"
-#include "scapredict/sim/simulate.hpp"
+#include "common/atomic_file.hpp"
+#include "progress.hpp"
+#include "sim/simulate.hpp"
 
 namespace scapredict::cli {
 
@@ -37,6 +38,7 @@ void add_sim_commands(CLI::App& app) {
     }
     if (out->empty()) throw CLI::RequiredError("--out");
     cfg->out = *out;
+    cfg->progress = stderr_progress();
     auto truth = sim::simulate(*cfg);
     std::cout << "SIMULATED data written to " << *out << ": " << truth["records"].size()
               << " records (seed " << cfg->seed << ", risk-effect " << cfg->risk_effect

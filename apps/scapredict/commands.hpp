@@ -1,10 +1,17 @@
 #pragma once
-// Each command registers its flags on the CLI11 app and returns the callback that runs it.
+// Each command registers its flags on the CLI11 app and a callback that runs it.
 #include <CLI/CLI.hpp>
+
+#include "common/run_config.hpp"
 
 namespace scapredict::cli {
 void add_io_commands(CLI::App& app);
 void add_sim_commands(CLI::App& app);
 void add_ml_commands(CLI::App& app);
 void add_audit_command(CLI::App& app);
+
+/// --seed, --repetitions, --epochs, --threads into `run` (repetitions only when asked).
+void add_run_flags(CLI::App* cmd, RunConfig& run, bool repetitions);
+/// Applies run.threads to LibTorch.
+void apply_threads(const RunConfig& run);
 }  // namespace scapredict::cli

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "scapredict/common/error.hpp"
+#include "common/error.hpp"
 #include "scapredict/version.hpp"
 
 int main(int argc, char** argv) {

@@ -1,4 +1,4 @@
-#include "scapredict/common/atomic_file.hpp"
+#include "common/atomic_file.hpp"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "scapredict/common/error.hpp"
+#include "common/error.hpp"
 
 namespace scapredict {
 namespace fs = std::filesystem;

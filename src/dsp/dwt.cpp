@@ -1,4 +1,4 @@
-#include "scapredict/dsp/dwt.hpp"
+#include "dsp/dwt.hpp"
 
 #include <string>
 

@@ -1,9 +1,9 @@
-#include "scapredict/dsp/prepare.hpp"
+#include "dsp/prepare.hpp"
 
 #include <cmath>
 
-#include "scapredict/dsp/spectrum.hpp"
-#include "scapredict/io/annotation.hpp"
+#include "dsp/spectrum.hpp"
+#include "io/annotation.hpp"
 
 namespace scapredict::dsp {
 
@@ -23,8 +23,7 @@ PreparedSignal load_channel(const io::Record& rec, int signal, double start_s, d
   out.start_s = start_s;
   const double max_adu = std::ldexp(1.0, spec.adc_resolution - 1);
   out.adc_limits_mv =
-      std::make_pair((-max_adu - static_cast<double>(spec.baseline)) / spec.adc_gain,
-                     (max_adu - 1 - static_cast<double>(spec.baseline)) / spec.adc_gain);
+      std::make_pair(io::to_physical(spec, -max_adu), io::to_physical(spec, max_adu - 1));
   const auto n_out = static_cast<std::size_t>(std::llround(duration_s * fs_out));
   if (fs_in == fs_out) {
     out.samples = rec.read_physical(signal, first, count);

@@ -1,4 +1,4 @@
-#include "scapredict/dsp/resample.hpp"
+#include "dsp/resample.hpp"
 
 #include <soxr.h>
 

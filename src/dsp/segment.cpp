@@ -1,4 +1,4 @@
-#include "scapredict/dsp/segment.hpp"
+#include "dsp/segment.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "scapredict/dsp/spectrum.hpp"
+#include "dsp/spectrum.hpp"
 
 #include <fftw3.h>
 

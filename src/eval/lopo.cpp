@@ -1,33 +1,32 @@
-#include "scapredict/eval/lopo.hpp"
+#include "eval/lopo.hpp"
 
 #include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <set>
 
-#include "scapredict/train/experiment.hpp"
+#include "data/minutes.hpp"
+#include "train/experiment.hpp"
 
 namespace scapredict::eval {
 
-nlohmann::json LopoConfig::to_json() const {
-  return {{"epochs", epochs},
-          {"seed", seed},
+nlohmann::json LopoConfig::to_json(const RunConfig& run) const {
+  return {{"epochs", run.epochs},
+          {"seed", run.seed},
           {"bootstrap_resamples", bootstrap_resamples},
           {"balance", balance},
-          {"train_minutes", protocol.train_minutes},
-          {"horizons", protocol.horizons},
-          {"protocol_seed", protocol.seed}};
+          {"train_minutes", train_minutes},
+          {"horizons", horizons},
+          {"protocol_seed", run.seed}};
 }
 
 nlohmann::json LopoResult::to_json() const {
-  nlohmann::json j = {{"patients", patients},          {"minutes", minutes},
-                      {"auroc", eval::to_json(auroc)}, {"accuracy", eval::to_json(accuracy)},
-                      {"brier", eval::to_json(brier)}, {"skipped", skipped},
-                      {"rejected_minutes", rejected},  {"seconds", seconds}};
+  nlohmann::json j = {{"patients", patients},           {"minutes", minutes},
+                      {"auroc", stats::to_json(auroc)}, {"accuracy", stats::to_json(accuracy)},
+                      {"brier", stats::to_json(brier)}, {"skipped", skipped},
+                      {"rejected_minutes", rejected},   {"seconds", seconds}};
   for (const auto& h : horizons)
     j["horizons"].push_back({{"minutes_before_onset", h.horizon},
-                             {"auroc", eval::to_json(h.auroc)},
-                             {"accuracy", eval::to_json(h.accuracy)}});
+                             {"auroc", stats::to_json(h.auroc)},
+                             {"accuracy", stats::to_json(h.accuracy)}});
   for (const auto& b : reliability)
     j["reliability"].push_back({{"p_range", {b.lo, b.hi}},
                                 {"n", b.n},
@@ -43,38 +42,74 @@ nlohmann::json LopoResult::to_json() const {
   return j;
 }
 
-LopoResult lopo_probe(const cohort::Cohort& c, const LopoConfig& cfg, bool progress) {
-  const auto t0 = std::chrono::steady_clock::now();
-  if (progress) std::fprintf(stderr, "lopo: reading every patient's minutes\n");
-  auto all =
-      train::read_plans(c, cfg.protocol, {cohort::plan_all_patients(c, cfg.protocol)}, false);
-  LopoResult r;
-  r.rejected = all.rejected;
-  const auto everyone = all.plans.front();
-  all.plans = cohort::leave_one_patient_out(everyone, cfg.balance, cfg.seed);
-  train::ExperimentConfig e;
-  e.name = "leave-one-patient-out";
-  e.progress_unit = "fold";
-  e.train.epochs = cfg.epochs;
-  e.train.seed = cfg.seed;
-  const auto res = train::run_experiment(c, all, e, progress);
+namespace {
 
-  // Out-of-fold minutes, one row each; the cluster of a minute is its patient.
+// Out-of-fold minutes, one row each; the cluster of a minute is its patient.
+struct OutOfFold {
   std::vector<double> p;
   std::vector<int> y, cluster, horizon;
+  int bootstrap_resamples = 0;
+
+  std::vector<std::size_t> all_rows() const {
+    std::vector<std::size_t> rows(p.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+    return rows;
+  }
+  double auroc_of(const std::vector<std::size_t>& rows) const {
+    std::vector<double> sp;
+    std::vector<int> sy;
+    for (auto i : rows) {
+      sp.push_back(p[i]);
+      sy.push_back(y[i]);
+    }
+    return stats::auroc(sp, sy);
+  }
+  double accuracy_of(const std::vector<std::size_t>& rows) const {
+    stats::Confusion k;
+    for (auto i : rows) k.add(y[i] == 1, p[i] >= 0.5);
+    return k.accuracy();
+  }
+  double brier_of(const std::vector<std::size_t>& rows) const {
+    std::vector<double> sp;
+    std::vector<int> sy;
+    for (auto i : rows) {
+      sp.push_back(p[i]);
+      sy.push_back(y[i]);
+    }
+    return stats::brier(sp, sy);
+  }
+  // A statistic over `rows` (a subset of all rows), bootstrapped over the rows' patients.
+  template <typename Stat>
+  stats::MeanCi bootstrap(const std::vector<std::size_t>& rows, Stat stat,
+                          std::uint64_t seed) const {
+    std::vector<int> sub_cluster;
+    for (auto i : rows) sub_cluster.push_back(cluster[i]);
+    auto on_rows = [&](const std::vector<std::size_t>& sub) {
+      std::vector<std::size_t> mapped;
+      mapped.reserve(sub.size());
+      for (auto k : sub) mapped.push_back(rows[k]);
+      return (this->*stat)(mapped);
+    };
+    return stats::cluster_bootstrap(sub_cluster, on_rows, bootstrap_resamples, seed);
+  }
+};
+
+// Collects every fold's held-out minutes and the per-patient summary.
+void collect_folds(const data::Cohort& c, const data::PreparedMinutes& folds,
+                   const train::ExperimentResult& res, OutOfFold& oof, LopoResult& r) {
   const int n_scd = static_cast<int>(c.scd.size());
-  for (std::size_t f = 0; f < all.plans.size(); ++f) {
-    const auto& fold = all.plans[f];
+  for (std::size_t f = 0; f < folds.plans.size(); ++f) {
+    const auto& fold = folds.plans[f];
     LopoPatient pat;
     pat.scd = !fold.test_scd.empty();
     const int idx = pat.scd ? fold.test_scd.front() : fold.test_normal.front();
-    pat.id = (pat.scd ? c.scd : c.normal)[static_cast<std::size_t>(idx)].id;
+    pat.id = c.patient(pat.scd, idx).id;
     for (std::size_t i = 0; i < fold.test.size(); ++i) {
       const double pi = res.test_p[f][i];
-      p.push_back(pi);
-      y.push_back(pat.scd ? 1 : 0);
-      cluster.push_back(pat.scd ? idx : n_scd + idx);
-      horizon.push_back(fold.test[i].horizon);
+      oof.p.push_back(pi);
+      oof.y.push_back(pat.scd ? 1 : 0);
+      oof.cluster.push_back(pat.scd ? idx : n_scd + idx);
+      oof.horizon.push_back(fold.test[i].horizon.value());
       ++pat.minutes;
       pat.wrong += (pi >= 0.5) != pat.scd;
       pat.mean_p += pi;
@@ -88,66 +123,59 @@ LopoResult lopo_probe(const cohort::Cohort& c, const LopoConfig& cfg, bool progr
     for (const auto& pat : *group)
       if (!held_out.count(pat.id)) r.skipped.push_back(pat.id);
   r.patients = static_cast<int>(r.per_patient.size());
-  r.minutes = static_cast<int>(p.size());
+  r.minutes = static_cast<int>(oof.p.size());
+}
 
-  // Statistics over a subset of rows (a bootstrap resample may repeat rows).
-  auto subset = [&](const std::vector<std::size_t>& rows, std::vector<double>& sp,
-                    std::vector<int>& sy) {
-    sp.clear();
-    sy.clear();
-    for (auto i : rows) {
-      sp.push_back(p[i]);
-      sy.push_back(y[i]);
-    }
-  };
-  auto auroc_of = [&](const std::vector<std::size_t>& rows) {
-    std::vector<double> sp;
-    std::vector<int> sy;
-    subset(rows, sp, sy);
-    return auroc(sp, sy);
-  };
-  auto accuracy_of = [&](const std::vector<std::size_t>& rows) {
-    Confusion k;
-    for (auto i : rows) k.add(y[i] == 1, p[i] >= 0.5);
-    return k.accuracy();
-  };
-  auto brier_of = [&](const std::vector<std::size_t>& rows) {
-    std::vector<double> sp;
-    std::vector<int> sy;
-    subset(rows, sp, sy);
-    return brier(sp, sy);
-  };
-  const int b = cfg.bootstrap_resamples;
-  r.auroc = cluster_bootstrap(cluster, auroc_of, b, cfg.seed);
-  r.accuracy = cluster_bootstrap(cluster, accuracy_of, b, cfg.seed + 1);
-  r.brier = cluster_bootstrap(cluster, brier_of, b, cfg.seed + 2);
-  r.reliability = reliability(p, y, 10);
-
-  // Per horizon: the rows of that horizon's SCD minutes plus the normal rows (all of them for the
-  // AUROC, those drawn for the horizon for the accuracy), bootstrapped over their patients.
-  auto bootstrap_rows = [&](const std::vector<std::size_t>& rows, const auto& stat,
-                            std::uint64_t seed) {
-    std::vector<int> sub_cluster;
-    for (auto i : rows) sub_cluster.push_back(cluster[i]);
-    auto on_rows = [&](const std::vector<std::size_t>& sub) {
-      std::vector<std::size_t> mapped;
-      mapped.reserve(sub.size());
-      for (auto k : sub) mapped.push_back(rows[k]);
-      return stat(mapped);
-    };
-    return cluster_bootstrap(sub_cluster, on_rows, b, seed);
-  };
-  for (int h : cfg.protocol.horizons) {
+// Per horizon: the rows of that horizon's SCD minutes plus the normal rows (all of them for the
+// AUROC, those drawn for the horizon for the accuracy), bootstrapped over their patients.
+void summarise_horizons(const OutOfFold& oof, const LopoConfig& cfg, std::uint64_t seed,
+                        LopoResult& r) {
+  for (int h : cfg.horizons) {
     std::vector<std::size_t> for_auc, for_acc;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      if (y[i] == 0 || horizon[i] == h) for_auc.push_back(i);
-      if (horizon[i] == h) for_acc.push_back(i);
+    for (std::size_t i = 0; i < oof.p.size(); ++i) {
+      if (oof.y[i] == 0 || oof.horizon[i] == h) for_auc.push_back(i);
+      if (oof.horizon[i] == h) for_acc.push_back(i);
     }
     if (for_acc.empty()) continue;
     const auto hs = static_cast<std::uint64_t>(h);
-    r.horizons.push_back({h, bootstrap_rows(for_auc, auroc_of, cfg.seed + 3 + hs),
-                          bootstrap_rows(for_acc, accuracy_of, cfg.seed + 5 + hs)});
+    r.horizons.push_back({h,
+                          oof.bootstrap(for_auc, &OutOfFold::auroc_of,
+                                        derive_seed(seed, SeedUse::kBootstrap, 3 + hs)),
+                          oof.bootstrap(for_acc, &OutOfFold::accuracy_of,
+                                        derive_seed(seed, SeedUse::kBootstrap, 5 + hs))});
   }
+}
+
+}  // namespace
+
+LopoResult lopo_probe(const data::Cohort& c, const LopoConfig& cfg, const RunConfig& run,
+                      const ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  data::ProtocolConfig minutes;
+  minutes.train_minutes = cfg.train_minutes;
+  minutes.horizons = cfg.horizons;
+  auto all = data::read_plans(c, minutes, run, {data::plan_all_patients(c, minutes)});
+  LopoResult r;
+  r.rejected = all.rejected;
+  const auto everyone = all.plans.front();
+  all.plans = data::leave_one_patient_out(everyone, cfg.balance,
+                                          derive_seed(run.seed, SeedUse::kFoldBalance));
+  auto e = train::ExperimentConfig::paper_cnn("leave-one-patient-out", run);
+  e.progress_unit = "fold";
+  const auto res = train::run_experiment(c, all, e, progress);
+
+  OutOfFold oof;
+  oof.bootstrap_resamples = cfg.bootstrap_resamples;
+  collect_folds(c, all, res, oof, r);
+  const auto rows = oof.all_rows();
+  r.auroc =
+      oof.bootstrap(rows, &OutOfFold::auroc_of, derive_seed(run.seed, SeedUse::kBootstrap, 0));
+  r.accuracy =
+      oof.bootstrap(rows, &OutOfFold::accuracy_of, derive_seed(run.seed, SeedUse::kBootstrap, 1));
+  r.brier =
+      oof.bootstrap(rows, &OutOfFold::brier_of, derive_seed(run.seed, SeedUse::kBootstrap, 2));
+  r.reliability = stats::reliability(oof.p, oof.y, 10);
+  summarise_horizons(oof, cfg, run.seed, r);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

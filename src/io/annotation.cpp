@@ -1,11 +1,11 @@
-#include "scapredict/io/annotation.hpp"
+#include "io/annotation.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <sstream>
 
-#include "scapredict/common/atomic_file.hpp"
+#include "common/atomic_file.hpp"
 
 namespace scapredict::io {
 namespace {

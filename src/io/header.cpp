@@ -1,4 +1,4 @@
-#include "scapredict/io/header.hpp"
+#include "io/header.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "scapredict/common/atomic_file.hpp"
+#include "common/atomic_file.hpp"
 
 namespace scapredict::io {
 namespace {

@@ -1,10 +1,10 @@
-#include "scapredict/io/inspect.hpp"
+#include "io/inspect.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
-#include "scapredict/io/signal.hpp"
+#include "io/signal.hpp"
 
 namespace scapredict::io {
 
@@ -40,7 +40,7 @@ InspectReport inspect(const std::filesystem::path& record, const std::string& an
         ++s.invalid_samples;
         continue;
       }
-      const double p = (v - static_cast<double>(spec.baseline)) / spec.adc_gain;
+      const double p = to_physical(spec, v);
       sum += p;
       sum2 += p * p;
       lo = std::min(lo, p);

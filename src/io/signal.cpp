@@ -1,11 +1,11 @@
-#include "scapredict/io/signal.hpp"
+#include "io/signal.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
 
-#include "scapredict/common/atomic_file.hpp"
+#include "common/atomic_file.hpp"
 
 namespace scapredict::io {
 namespace fs = std::filesystem;
@@ -380,10 +380,8 @@ std::vector<std::int32_t> Record::read_adu(int signal, std::int64_t start,
 
 std::vector<double> to_physical(const SignalSpec& spec, std::span<const std::int32_t> adu) {
   std::vector<double> out(adu.size());
-  const double inv_gain = 1.0 / spec.adc_gain;
-  const double base = static_cast<double>(spec.baseline);
   for (size_t i = 0; i < adu.size(); ++i) {
-    out[i] = adu[i] == kInvalidAdu ? std::nan("") : (adu[i] - base) * inv_gain;
+    out[i] = adu[i] == kInvalidAdu ? std::nan("") : to_physical(spec, adu[i]);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-#include "scapredict/model/classifier.hpp"
+#include "model/classifier.hpp"
 
 #include <torch/torch.h>
 
@@ -6,7 +6,8 @@
 #include <random>
 #include <sstream>
 
-#include "scapredict/common/atomic_file.hpp"
+#include "common/atomic_file.hpp"
+#include "model/networks.hpp"
 #include "scapredict/version.hpp"
 
 namespace scapredict::model {
@@ -17,7 +18,7 @@ Arch parse_arch(const std::string& s) {
   if (s == "lstm") return Arch::kLstm;
   if (s == "gru") return Arch::kGru;
   if (s == "rnn") return Arch::kRnn;
-  throw ModelError("unknown model '" + s + "' (cnn1d, mlp, lstm, gru, rnn)");
+  throw ModelError("unknown architecture '" + s + "' (cnn1d, mlp, lstm, gru, rnn)");
 }
 
 std::string to_string(Arch a) {
@@ -36,6 +37,11 @@ std::string to_string(Arch a) {
   return "?";
 }
 
+int set_threads(int n) {
+  if (n >= 1) torch::set_num_threads(n);
+  return torch::get_num_threads();
+}
+
 nlohmann::json TrainConfig::to_json() const {
   return {{"epochs", epochs},
           {"batch_size", batch_size},
@@ -47,98 +53,6 @@ nlohmann::json TrainConfig::to_json() const {
 }
 
 namespace {
-
-constexpr int kStep = 16;  // values per recurrent time step
-
-// The paper's network: Conv1d(16, k8, s8) + BatchNorm + ReLU + MaxPool(2), Dense 40, Dense 2.
-struct Cnn1dImpl : torch::nn::Module {
-  torch::nn::Conv1d conv{nullptr};
-  torch::nn::BatchNorm1d bn{nullptr};
-  torch::nn::Linear fc1{nullptr}, fc2{nullptr};
-  explicit Cnn1dImpl(int64_t length) {
-    conv = register_module("conv", torch::nn::Conv1d(torch::nn::Conv1dOptions(1, 16, 8).stride(8)));
-    bn = register_module("bn", torch::nn::BatchNorm1d(16));
-    const int64_t conv_len = (length - 8) / 8 + 1;
-    fc1 = register_module("fc1", torch::nn::Linear(16 * (conv_len / 2), 40));
-    fc2 = register_module("fc2", torch::nn::Linear(40, 2));
-  }
-  torch::Tensor forward(torch::Tensor x) {
-    x = torch::max_pool1d(torch::relu(bn(conv(x.unsqueeze(1)))), 2);
-    return fc2(torch::relu(fc1(x.flatten(1))));
-  }
-};
-TORCH_MODULE(Cnn1d);
-
-struct MlpImpl : torch::nn::Module {
-  torch::nn::Linear fc1{nullptr}, fc2{nullptr}, fc3{nullptr};
-  explicit MlpImpl(int64_t length) {
-    fc1 = register_module("fc1", torch::nn::Linear(length, 64));
-    fc2 = register_module("fc2", torch::nn::Linear(64, 40));
-    fc3 = register_module("fc3", torch::nn::Linear(40, 2));
-  }
-  torch::Tensor forward(torch::Tensor x) { return fc3(torch::relu(fc2(torch::relu(fc1(x))))); }
-};
-TORCH_MODULE(Mlp);
-
-// A spectrum read as a sequence: steps of 16 consecutive values, low frequencies first.
-struct RecurrentImpl : torch::nn::Module {
-  Arch kind;
-  torch::nn::LSTM lstm{nullptr};
-  torch::nn::GRU gru{nullptr};
-  torch::nn::RNN rnn{nullptr};
-  torch::nn::Linear fc{nullptr};
-  RecurrentImpl(Arch a, int64_t) : kind(a) {
-    if (a == Arch::kLstm)
-      lstm = register_module("lstm",
-                             torch::nn::LSTM(torch::nn::LSTMOptions(kStep, 32).batch_first(true)));
-    if (a == Arch::kGru)
-      gru = register_module("gru",
-                            torch::nn::GRU(torch::nn::GRUOptions(kStep, 32).batch_first(true)));
-    if (a == Arch::kRnn)
-      rnn = register_module("rnn",
-                            torch::nn::RNN(torch::nn::RNNOptions(kStep, 32).batch_first(true)));
-    fc = register_module("fc", torch::nn::Linear(32, 2));
-  }
-  torch::Tensor forward(torch::Tensor x) {
-    const int64_t pad = (kStep - x.size(1) % kStep) % kStep;
-    if (pad) x = torch::constant_pad_nd(x, {0, pad});
-    x = x.view({x.size(0), -1, kStep});
-    torch::Tensor out;
-    if (kind == Arch::kLstm)
-      out = std::get<0>(lstm(x));
-    else if (kind == Arch::kGru)
-      out = std::get<0>(gru(x));
-    else
-      out = std::get<0>(rnn(x));
-    return fc(out.select(1, out.size(1) - 1));
-  }
-};
-TORCH_MODULE(Recurrent);
-
-struct Net {
-  Arch arch;
-  Cnn1d cnn{nullptr};
-  Mlp mlp{nullptr};
-  Recurrent rec{nullptr};
-  Net(Arch a, int64_t length) : arch(a) {
-    if (a == Arch::kCnn1d)
-      cnn = Cnn1d(length);
-    else if (a == Arch::kMlp)
-      mlp = Mlp(length);
-    else
-      rec = Recurrent(a, length);
-  }
-  std::shared_ptr<torch::nn::Module> module() {
-    if (cnn) return cnn.ptr();
-    if (mlp) return mlp.ptr();
-    return rec.ptr();
-  }
-  torch::Tensor forward(const torch::Tensor& x) {
-    if (cnn) return cnn->forward(x);
-    if (mlp) return mlp->forward(x);
-    return rec->forward(x);
-  }
-};
 
 torch::Tensor to_tensor(const std::vector<std::vector<float>>& x, std::size_t length) {
   auto t = torch::empty({static_cast<int64_t>(x.size()), static_cast<int64_t>(length)});
@@ -153,11 +67,11 @@ torch::Tensor to_tensor(const std::vector<std::vector<float>>& x, std::size_t le
 
 struct Classifier::Impl {
   Arch arch = Arch::kCnn1d;
-  cohort::FeatureConfig features;
+  features::FeatureConfig features;
   TrainConfig train;
   std::size_t length = 0;
   std::vector<float> mean, sd;
-  std::unique_ptr<Net> net;
+  torch::nn::AnyModule net;  ///< empty until trained or loaded
   nlohmann::json metadata = nlohmann::json::object();
   nlohmann::json header() const {
     return {{"format", "scapredict-model"},
@@ -192,7 +106,7 @@ Classifier::~Classifier() = default;
 Arch Classifier::arch() const {
   return impl_->arch;
 }
-const cohort::FeatureConfig& Classifier::features() const {
+const features::FeatureConfig& Classifier::features() const {
   return impl_->features;
 }
 std::size_t Classifier::input_length() const {
@@ -210,8 +124,8 @@ nlohmann::json Classifier::describe() const {
   return h;
 }
 
-Classifier Classifier::train(const Dataset& data, Arch arch, const cohort::FeatureConfig& features,
-                             const TrainConfig& cfg,
+Classifier Classifier::train(const Dataset& data, Arch arch,
+                             const features::FeatureConfig& features, const TrainConfig& cfg,
                              const std::function<void(int, double)>& progress) {
   if (data.x.empty() || data.x.size() != data.y.size())
     throw ModelError("training set is empty or mislabelled");
@@ -239,8 +153,8 @@ Classifier Classifier::train(const Dataset& data, Arch arch, const cohort::Featu
     im.sd[i] = static_cast<float>(std::sqrt(v[i] / static_cast<double>(data.x.size())) + 1e-6);
   }
   torch::manual_seed(cfg.seed);
-  im.net = std::make_unique<Net>(arch, static_cast<int64_t>(im.length));
-  auto module = im.net->module();
+  im.net = make_network(arch, static_cast<int64_t>(im.length));
+  auto module = im.net.ptr();
   module->train();
   torch::optim::Adam opt(
       module->parameters(),
@@ -261,7 +175,7 @@ Classifier Classifier::train(const Dataset& data, Arch arch, const cohort::Featu
       auto idx =
           torch::from_blob(order.data() + b, {static_cast<int64_t>(e - b)}, torch::kLong).clone();
       opt.zero_grad();
-      auto loss = torch::nn::functional::cross_entropy(im.net->forward(X.index_select(0, idx)),
+      auto loss = torch::nn::functional::cross_entropy(im.net.forward(X.index_select(0, idx)),
                                                        Y.index_select(0, idx));
       loss.backward();
       opt.step();
@@ -275,19 +189,18 @@ Classifier Classifier::train(const Dataset& data, Arch arch, const cohort::Featu
 }
 
 std::vector<double> Classifier::predict_proba(const std::vector<std::vector<float>>& x) const {
-  if (!impl_->net) throw ModelError("model has not been trained or loaded");
+  if (impl_->net.is_empty()) throw ModelError("model has not been trained or loaded");
   if (x.empty()) return {};
   torch::NoGradGuard no_grad;
-  impl_->net->module()->eval();
-  auto p = torch::softmax(impl_->net->forward(impl_->normalise(x)), 1).select(1, 1).contiguous();
+  auto p = torch::softmax(impl_->net.forward(impl_->normalise(x)), 1).select(1, 1).contiguous();
   return {p.data_ptr<float>(), p.data_ptr<float>() + p.numel()};
 }
 
 void Classifier::save(const std::filesystem::path& path) const {
-  if (!impl_->net) throw ModelError("model has not been trained or loaded");
+  if (impl_->net.is_empty()) throw ModelError("model has not been trained or loaded");
   std::ostringstream weights;
   torch::serialize::OutputArchive ar;
-  impl_->net->module()->save(ar);
+  impl_->net.ptr()->save(ar);
   ar.save_to(weights);
   const std::string head = impl_->header().dump();
   const std::string w = weights.str();
@@ -336,7 +249,7 @@ Classifier Classifier::load(const std::filesystem::path& path) {
     std::getline(in, len_line);
     wlen = std::stoul(len_line);
     im.arch = parse_arch(h.at("arch"));
-    im.features = cohort::FeatureConfig::from_json(h.at("features"));
+    im.features = features::FeatureConfig::from_json(h.at("features"));
     im.length = h.at("input_length").get<std::size_t>();
     im.mean = h.at("normalisation").at("mean").get<std::vector<float>>();
     im.sd = h.at("normalisation").at("sd").get<std::vector<float>>();
@@ -354,16 +267,16 @@ Classifier Classifier::load(const std::filesystem::path& path) {
     throw bad("corrupt model file (normalisation)");
   const auto pos = static_cast<std::size_t>(in.tellg());
   if (pos + wlen != data.size()) throw bad("corrupt model file (weights truncated or padded)");
-  im.net = std::make_unique<Net>(im.arch, static_cast<int64_t>(im.length));
+  im.net = make_network(im.arch, static_cast<int64_t>(im.length));
   try {
     std::istringstream w(data.substr(pos, wlen));
     torch::serialize::InputArchive ar;
     ar.load_from(w);
-    im.net->module()->load(ar);
+    im.net.ptr()->load(ar);
   } catch (const std::exception&) {
     throw bad("corrupt model file (weights do not load)");
   }
-  im.net->module()->eval();
+  im.net.ptr()->eval();
   return c;
 }
 

@@ -3,12 +3,14 @@
 #include <cmath>
 #include <numeric>
 
-#include "physiology.hpp"
-#include "render.hpp"
-#include "scapredict/dsp/prepare.hpp"
-#include "scapredict/dsp/spectrum.hpp"
-#include "scapredict/io/signal.hpp"
-#include "scapredict/sim/simulate.hpp"
+#include "common/run_config.hpp"
+#include "dsp/prepare.hpp"
+#include "dsp/spectrum.hpp"
+#include "dsp/vf_like.hpp"
+#include "io/signal.hpp"
+#include "sim/physiology.hpp"
+#include "sim/render.hpp"
+#include "sim/simulate.hpp"
 
 namespace scapredict::sim {
 namespace fs = std::filesystem;
@@ -99,24 +101,14 @@ std::vector<std::vector<double>> vf_like_minutes(const std::vector<double>& x128
   std::vector<std::vector<double>> out;
   const std::size_t win = 1024;
   for (std::size_t s = 0; s + win <= x128.size(); s += win) {
-    std::vector<double> w(x128.begin() + static_cast<long>(s),
-                          x128.begin() + static_cast<long>(s + win));
-    if (std::any_of(w.begin(), w.end(), [](double v) { return !std::isfinite(v); })) continue;
-    const double mean = std::accumulate(w.begin(), w.end(), 0.0) / static_cast<double>(win);
-    for (auto& v : w) v -= mean;
-    auto mag = dsp::rfft_magnitude(w, 8192);  // 1/64 Hz spacing, 4097 values
-    double band = 0, total = 0;
-    for (std::size_t k = 32; k < 2560; ++k) {  // 0.5-40 Hz
-      const double p = mag[k] * mag[k];
-      total += p;
-      if (k >= 192 && k < 512) band += p;  // 3-8 Hz
-    }
-    if (total > 0 && band / total > 0.6) {
-      std::vector<double> spec(1024);
-      for (std::size_t b = 0; b < 1024; ++b)
-        spec[b] = (mag[4 * b] + mag[4 * b + 1] + mag[4 * b + 2] + mag[4 * b + 3]) / 4 / win;
-      out.push_back(spec);
-    }
+    const auto v = dsp::vf_like_window(std::span<const double>(x128).subspan(s, win),
+                                       dsp::kAnalysisFsHz, 8192);  // 1/64 Hz spacing
+    if (!v.vf_like) continue;
+    const auto& mag = v.magnitude;
+    std::vector<double> spec(1024);
+    for (std::size_t b = 0; b < 1024; ++b)
+      spec[b] = (mag[4 * b] + mag[4 * b + 1] + mag[4 * b + 2] + mag[4 * b + 3]) / 4 / win;
+    out.push_back(spec);
   }
   return out;
 }
@@ -129,10 +121,9 @@ double peak_hz(const std::vector<double>& spec) {
 }
 
 std::vector<double> adu_to_mv(const std::vector<std::int32_t>& adu, double gain) {
-  std::vector<double> x(adu.size());
-  for (std::size_t i = 0; i < adu.size(); ++i)
-    x[i] = adu[i] == io::kInvalidAdu ? std::nan("") : adu[i] / gain;
-  return x;
+  io::SignalSpec spec;
+  spec.adc_gain = gain;
+  return io::to_physical(spec, adu);
 }
 
 }  // namespace
@@ -158,7 +149,7 @@ RealismReport compare_real(const fs::path& dir, std::uint64_t seed) {
   const RiskEffects fx;
   const Recorder nsr = nsrdb_recorder(1.0);
   for (std::size_t i = 0; i < headers.size(); ++i) {
-    Rng rng(seed ^ hash_name("compare/" + std::to_string(i)));
+    Rng rng(derive_seed(seed, SeedUse::kSimRecord, hash_name("compare/" + std::to_string(i))));
     Patient p = draw_patient(rng);
     Schedule s = schedule_beats(p, fx, 0.0, 70.0, std::nullopt, rng);
     Rendered r = render(p, s, nsr, nsr.gain_adu_per_mv, 70.0, std::nullopt, rng);
@@ -201,7 +192,7 @@ RealismReport compare_real(const fs::path& dir, std::uint64_t seed) {
   }
   const Recorder sddb = sddb_recorder();
   for (int i = 0; i < 8; ++i) {
-    Rng rng(seed ^ hash_name("compare-vf/" + std::to_string(i)));
+    Rng rng(derive_seed(seed, SeedUse::kSimRecord, hash_name("compare-vf/" + std::to_string(i))));
     Patient p = draw_patient(rng);
     Schedule s = schedule_beats(p, fx, 0.0, 60.0, 10.0, rng);
     Rendered r = render(p, s, sddb, sddb.gain_adu_per_mv, 60.0, 10.0, rng);

@@ -1,4 +1,4 @@
-#include "physiology.hpp"
+#include "sim/physiology.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rng.hpp"
+#include "sim/rng.hpp"
 
 namespace scapredict::sim {
 

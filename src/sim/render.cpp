@@ -1,10 +1,10 @@
-#include "render.hpp"
+#include "sim/render.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 
-#include "scapredict/io/signal.hpp"
+#include "io/signal.hpp"
 
 namespace scapredict::sim {
 namespace {
@@ -56,16 +56,19 @@ struct Biquad {
 
 }  // namespace
 
-Rendered render(const Patient& p, const Schedule& s, const Recorder& rec, double gain,
-                double duration_s, std::optional<double> onset_s, Rng& rng) {
-  const double fs = rec.fs_hz;
-  const auto n = static_cast<std::size_t>(std::llround(duration_s * fs));
-  std::vector<double> y[2] = {std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)};
-  // Time base: the device samples true time t at device time t - disp(t) (wow).
-  const double wow_amp_s = rec.wow_flutter / (kTwoPi * kWowHz);
-  auto device_time = [&](double t) { return t - wow_amp_s * std::sin(kTwoPi * kWowHz * t); };
+namespace {
 
-  Rendered out;
+using Channels = std::vector<double>[2];
+
+// The device samples true time t at device time t - disp(t) (wow and flutter).
+struct DeviceClock {
+  double wow_amp_s;
+  double operator()(double t) const { return t - wow_amp_s * std::sin(kTwoPi * kWowHz * t); }
+};
+
+// Every beat's waves into `y`, and its annotation (plus the rhythm annotations) into `out`.
+void add_beats(Channels& y, const Patient& p, const Schedule& s, double fs, std::size_t n,
+               const DeviceClock& device_time, Rendered& out) {
   for (const auto& b : s.beats) {
     const double td = device_time(b.t);
     if (b.pvc) {
@@ -97,30 +100,33 @@ Rendered render(const Patient& p, const Schedule& s, const Recorder& rec, double
   std::stable_sort(
       out.annotations.begin(), out.annotations.end(),
       [](const io::Annotation& a, const io::Annotation& b) { return a.sample < b.sample; });
+}
 
-  // Ventricular fibrillation: a quasi-periodic 4-7 Hz wave with drifting rate and amplitude.
-  if (onset_s && *onset_s < duration_s) {
-    double f = rng.uniform(4.5, 6.5), amp = p.vf_amp_mv, phase = 0;
-    const double proj = rng.uniform(0.5, 1.1) * (rng.uniform() < 0.5 ? -1 : 1);
-    const auto first = static_cast<std::size_t>(std::max(0.0, device_time(*onset_s) * fs));
-    const auto step = static_cast<std::size_t>(std::max(1.0, 0.1 * fs));
-    for (std::size_t i = first; i < n; ++i) {
-      if ((i - first) % step == 0) {
-        f = std::clamp(f + 0.15 * rng.normal(), 4.0, 7.0);
-        amp = std::clamp(amp * (1 + 0.05 * rng.normal()), 0.15, 1.5);
-      }
-      phase += kTwoPi * f / fs;
-      const double v =
-          amp * (std::sin(phase) + 0.3 * std::sin(2 * phase + 0.7)) + 0.05 * amp * rng.noise();
-      y[0][i] += v;
-      y[1][i] += proj * v;
+// Ventricular fibrillation from `first`: a quasi-periodic 4-7 Hz wave with drifting rate and
+// amplitude.
+void add_vf(Channels& y, const Patient& p, double fs, std::size_t first, Rng& rng) {
+  const std::size_t n = y[0].size();
+  double f = rng.uniform(4.5, 6.5), amp = p.vf_amp_mv, phase = 0;
+  const double proj = rng.uniform(0.5, 1.1) * (rng.uniform() < 0.5 ? -1 : 1);
+  const auto step = static_cast<std::size_t>(std::max(1.0, 0.1 * fs));
+  for (std::size_t i = first; i < n; ++i) {
+    if ((i - first) % step == 0) {
+      f = std::clamp(f + 0.15 * rng.normal(), 4.0, 7.0);
+      amp = std::clamp(amp * (1 + 0.05 * rng.normal()), 0.15, 1.5);
     }
+    phase += kTwoPi * f / fs;
+    const double v =
+        amp * (std::sin(phase) + 0.3 * std::sin(2 * phase + 0.7)) + 0.05 * amp * rng.noise();
+    y[0][i] += v;
+    y[1][i] += proj * v;
   }
+}
 
-  // Electrode-motion bursts: low-passed noise under a Hann envelope, 1-5 s long.
+// Electrode-motion bursts: low-passed noise under a Hann envelope, 1-5 s long. Returns how many.
+int add_motion(Channels& y, const Patient& p, double fs, double duration_s, Rng& rng) {
+  const std::size_t n = y[0].size();
   const int bursts =
       static_cast<int>(std::floor(p.motion_per_h * duration_s / 3600.0 + rng.uniform()));
-  out.motion_bursts = bursts;
   for (int k = 0; k < bursts; ++k) {
     const double t0 = rng.uniform(0, duration_s), len = rng.uniform(1, 5),
                  a = rng.uniform(0.2, 0.8);
@@ -137,8 +143,14 @@ Rendered render(const Patient& p, const Schedule& s, const Recorder& rec, double
       }
     }
   }
+  return bursts;
+}
 
-  // Baseline wander, muscle noise, mains; then the analogue chain, noise floor and the ADC.
+// Baseline wander, muscle noise, mains; then the analogue chain, noise floor and the ADC.
+std::vector<std::vector<std::int32_t>> digitise(const Channels& y, const Patient& p,
+                                                const Recorder& rec, double gain, Rng& rng) {
+  const double fs = rec.fs_hz;
+  const std::size_t n = y[0].size();
   const double wander_pole = std::exp(-kTwoPi * 0.05 / fs);
   const double wander_drive = std::sqrt(1 - wander_pole * wander_pole);
   const double resp_phase = rng.uniform(0, kTwoPi), mains_phase = rng.uniform(0, kTwoPi);
@@ -146,7 +158,7 @@ Rendered render(const Patient& p, const Schedule& s, const Recorder& rec, double
   const double hp_alpha = hp_rc / (hp_rc + dt);
   const bool lowpass = rec.lowpass_hz < 0.49 * fs;
   const double adc_max = std::ldexp(1.0, rec.adc_bits - 1) - 1;
-  out.adu.assign(2, std::vector<std::int32_t>(n));
+  std::vector<std::vector<std::int32_t>> adu(2, std::vector<std::int32_t>(n));
   for (int c = 0; c < 2; ++c) {
     double wander = 0, hp_y = 0, hp_x = 0;
     Biquad lp(std::min(rec.lowpass_hz, 0.45 * fs), fs);
@@ -162,22 +174,47 @@ Rendered render(const Patient& p, const Schedule& s, const Recorder& rec, double
       hp_x = v;
       v = lowpass ? lp.step(hp_y) : hp_y;
       v += rec.noise_floor_mv * rng.noise();
-      out.adu[c][i] =
-          static_cast<std::int32_t>(std::clamp(std::round(v * gain), -adc_max, adc_max));
+      adu[c][i] = static_cast<std::int32_t>(std::clamp(std::round(v * gain), -adc_max, adc_max));
     }
   }
-  // Tape dropouts: both channels invalid for 0.05 s .. dropout_max_s.
+  return adu;
+}
+
+// Tape dropouts: both channels invalid for 0.05 s .. dropout_max_s. Returns the samples lost.
+std::int64_t add_dropouts(std::vector<std::vector<std::int32_t>>& adu, const Recorder& rec,
+                          double duration_s, Rng& rng) {
+  const double fs = rec.fs_hz;
+  const std::size_t n = adu[0].size();
+  std::int64_t lost = 0;
   const int drops =
       static_cast<int>(std::floor(rec.dropouts_per_hour * duration_s / 3600.0 + rng.uniform()));
   for (int k = 0; k < drops; ++k) {
     const auto i0 = static_cast<std::size_t>(rng.uniform(0, duration_s) * fs);
     const auto m = static_cast<std::size_t>(rng.uniform(0.05, rec.dropout_max_s) * fs);
     for (std::size_t j = i0; j < std::min(n, i0 + m); ++j) {
-      out.adu[0][j] = io::kInvalidAdu;
-      out.adu[1][j] = io::kInvalidAdu;
-      ++out.dropout_samples;
+      adu[0][j] = io::kInvalidAdu;
+      adu[1][j] = io::kInvalidAdu;
+      ++lost;
     }
   }
+  return lost;
+}
+
+}  // namespace
+
+Rendered render(const Patient& p, const Schedule& s, const Recorder& rec, double gain,
+                double duration_s, std::optional<double> onset_s, Rng& rng) {
+  const double fs = rec.fs_hz;
+  const auto n = static_cast<std::size_t>(std::llround(duration_s * fs));
+  Channels y = {std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)};
+  const DeviceClock device_time{rec.wow_flutter / (kTwoPi * kWowHz)};
+  Rendered out;
+  add_beats(y, p, s, fs, n, device_time, out);
+  if (onset_s && *onset_s < duration_s)
+    add_vf(y, p, fs, static_cast<std::size_t>(std::max(0.0, device_time(*onset_s) * fs)), rng);
+  out.motion_bursts = add_motion(y, p, fs, duration_s, rng);
+  out.adu = digitise(y, p, rec, gain, rng);
+  out.dropout_samples += add_dropouts(out.adu, rec, duration_s, rng);
   return out;
 }
 

@@ -3,9 +3,9 @@
 #include <optional>
 #include <vector>
 
-#include "physiology.hpp"
-#include "scapredict/io/annotation.hpp"
-#include "scapredict/sim/simulate.hpp"
+#include "io/annotation.hpp"
+#include "sim/physiology.hpp"
+#include "sim/simulate.hpp"
 
 namespace scapredict::sim {
 

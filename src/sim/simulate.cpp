@@ -1,19 +1,18 @@
-#include "scapredict/sim/simulate.hpp"
+#include "sim/simulate.hpp"
 
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
 #include <mutex>
 #include <thread>
 
-#include "physiology.hpp"
-#include "render.hpp"
-#include "scapredict/common/atomic_file.hpp"
-#include "scapredict/io/annotation.hpp"
-#include "scapredict/io/signal.hpp"
+#include "common/atomic_file.hpp"
+#include "common/run_config.hpp"
+#include "io/annotation.hpp"
+#include "io/signal.hpp"
 #include "scapredict/version.hpp"
+#include "sim/physiology.hpp"
+#include "sim/render.hpp"
 
 namespace scapredict::sim {
 namespace fs = std::filesystem;
@@ -115,7 +114,7 @@ struct Job {
 };
 
 nlohmann::json run_job(const Job& job, const SimConfig& cfg, const RiskEffects& fx) {
-  Rng rng(cfg.seed ^ hash_name(job.db + "/" + job.name));
+  Rng rng(derive_seed(cfg.seed, SeedUse::kSimRecord, hash_name(job.db + "/" + job.name)));
   Patient patient = draw_patient(rng);
   Schedule sched = schedule_beats(patient, fx, job.risk, job.duration_s, job.onset_s, rng);
   Rendered r = render(patient, sched, job.recorder, job.gain, job.duration_s, job.onset_s, rng);
@@ -191,16 +190,8 @@ bool wanted(const SimConfig& cfg, const std::string& name) {
   return false;
 }
 
-}  // namespace
-
-nlohmann::json simulate(const SimConfig& cfg) {
-  if (cfg.out.empty()) throw SimError("simulate: no output directory given");
-  if (cfg.risk_effect < 0 || cfg.device_gap < 0)
-    throw SimError("simulate: --risk-effect and --device-gap must be >= 0");
-  if (cfg.hours_before_onset <= 0 || cfg.hours_after < 0 || cfg.nsrdb_hours <= 0) {
-    throw SimError("simulate: record lengths must be positive");
-  }
-  const RiskEffects fx;
+// The records to write, in order: the wanted SDDB records, then the NSRDB records.
+std::vector<Job> plan_jobs(const SimConfig& cfg) {
   const Recorder sddb_rec = sddb_recorder(), nsrdb_rec = nsrdb_recorder(cfg.device_gap);
   std::vector<Job> jobs;
   int n_sddb_vf = 0, n_nsr = 0;
@@ -240,6 +231,21 @@ nlohmann::json simulate(const SimConfig& cfg) {
     j.duration_s = (cfg.full ? 24.0 : cfg.nsrdb_hours) * 3600.0;
     jobs.push_back(j);
   }
+  return jobs;
+}
+
+}  // namespace
+
+nlohmann::json simulate(const SimConfig& cfg) {
+  if (cfg.out.empty()) throw SimError("simulate: no output directory given");
+  if (cfg.risk_effect < 0 || cfg.device_gap < 0)
+    throw SimError("simulate: --risk-effect and --device-gap must be >= 0");
+  if (cfg.hours_before_onset <= 0 || cfg.hours_after < 0 || cfg.nsrdb_hours <= 0) {
+    throw SimError("simulate: record lengths must be positive");
+  }
+  const RiskEffects fx;
+  const Recorder sddb_rec = sddb_recorder(), nsrdb_rec = nsrdb_recorder(cfg.device_gap);
+  const std::vector<Job> jobs = plan_jobs(cfg);
   if (jobs.empty()) throw SimError("simulate: no records selected");
   fs::create_directories(cfg.out / "sddb");
   fs::create_directories(cfg.out / "nsrdb");
@@ -248,7 +254,7 @@ nlohmann::json simulate(const SimConfig& cfg) {
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex mu;
   std::exception_ptr failure;
-  const auto t0 = std::chrono::steady_clock::now();
+  const ProgressTracker progress(cfg.progress, "simulate", "record", jobs.size());
   auto worker = [&] {
     for (std::size_t i = next++; i < jobs.size(); i = next++) {
       try {
@@ -258,15 +264,8 @@ nlohmann::json simulate(const SimConfig& cfg) {
         if (!failure) failure = std::current_exception();
         return;
       }
-      const std::size_t d = ++done;
-      if (cfg.progress) {
-        const double el =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::lock_guard<std::mutex> lock(mu);
-        std::fprintf(stderr, "simulate: record %zu/%zu (%s/%s), %.1f s elapsed, ETA %.1f s\n", d,
-                     jobs.size(), jobs[i].db.c_str(), jobs[i].name.c_str(), el,
-                     el / static_cast<double>(d) * static_cast<double>(jobs.size() - d));
-      }
+      std::lock_guard<std::mutex> lock(mu);
+      progress.report(++done, jobs[i].db + "/" + jobs[i].name);
     }
   };
   const int n_threads = std::max(1, std::min<int>(cfg.threads, static_cast<int>(jobs.size())));

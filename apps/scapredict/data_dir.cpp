@@ -1,0 +1,50 @@
+#include "data_dir.hpp"
+
+#include <iostream>
+#include <sstream>
+
+#include "progress.hpp"
+#include "sim/simulate.hpp"
+
+namespace scapredict::cli {
+namespace fs = std::filesystem;
+
+void DataFlags::add(CLI::App* cmd) {
+  cmd->add_option("--data", data,
+                  "Directory with sddb/ and nsrdb/ (PhysioNet layout); default: data/physionet, "
+                  "else simulated");
+  cmd->add_option("--cache", cache, "Where the simulated cohort is cached");
+}
+
+namespace {
+
+fs::path simulated_default(const fs::path& cache_dir) {
+  sim::SimConfig cfg;
+  std::ostringstream name;
+  name << "simulated-seed" << cfg.seed << "-risk" << cfg.risk_effect << "-gap" << cfg.device_gap;
+  cfg.out = cache_dir / name.str();
+  if (fs::exists(cfg.out / "truth.json")) {
+    std::cerr << "data: no --data and no data/physionet; using the SIMULATED cohort cached in "
+              << cfg.out.string() << "\n";
+    return cfg.out;
+  }
+  std::cerr << "data: no --data and no data/physionet; generating a SIMULATED cohort in "
+            << cfg.out.string() << "\n";
+  cfg.threads = 2;
+  cfg.progress = stderr_progress();
+  sim::simulate(cfg);
+  return cfg.out;
+}
+
+}  // namespace
+
+data::Cohort load_data(const DataFlags& flags) {
+  if (!flags.data.empty()) return data::load_cohort(flags.data);
+  if (fs::is_directory("data/physionet/sddb") && fs::is_directory("data/physionet/nsrdb")) {
+    std::cerr << "data: using REAL PhysioNet data in data/physionet\n";
+    return data::load_cohort("data/physionet");
+  }
+  return data::load_cohort(simulated_default(flags.cache));
+}
+
+}  // namespace scapredict::cli

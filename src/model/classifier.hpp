@@ -1,0 +1,89 @@
+#pragma once
+// Minute classifiers (the paper's CNN and the baselines). LibTorch stays behind this header.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "features/features.hpp"
+
+namespace scapredict::model {
+
+class ModelError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// cnn1d: Conv1d(16, k8, s8) + BatchNorm + ReLU + MaxPool(2), Dense 40 (ReLU), Dense 2.
+/// mlp: Dense 64, Dense 40, Dense 2. lstm/gru/rnn: the input cut into steps of 16 values
+/// (docs/method.md), one recurrent layer of 32 units, Dense 2 on the last state.
+enum class Arch { kCnn1d, kMlp, kLstm, kGru, kRnn };
+Arch parse_arch(const std::string& s);
+std::string to_string(Arch a);
+
+/// Training hyper-parameters (docs/method.md gives the reason for each default).
+struct TrainConfig {
+  int epochs = 40;
+  int batch_size = 16;
+  double learning_rate = 1e-3;
+  double weight_decay = 1e-4;
+  std::uint64_t seed = 1;
+  nlohmann::json to_json() const;
+};
+
+/// Feature vectors with labels (1 = SCD minute, 0 = normal minute).
+struct Dataset {
+  std::vector<std::vector<float>> x;
+  std::vector<int> y;
+};
+
+/// Sets LibTorch's intra-op thread count for training and scoring (n >= 1); LibTorch's default
+/// otherwise. Returns the count in force.
+int set_threads(int n);
+
+/// The file format version written into every model file.
+inline constexpr int kModelFormatVersion = 1;
+
+class Classifier {
+ public:
+  Classifier();
+  Classifier(Classifier&&) noexcept;
+  Classifier& operator=(Classifier&&) noexcept;
+  ~Classifier();
+
+  /// Fits a classifier; normalisation (per-feature mean and SD) is fitted on `data` only and kept
+  /// in the model. Deterministic in config.seed. `progress(epoch, mean_loss)` after each epoch.
+  static Classifier train(const Dataset& data, Arch arch, const features::FeatureConfig& features,
+                          const TrainConfig& config,
+                          const std::function<void(int, double)>& progress = {});
+
+  /// P(SCD) for each feature vector (the network in evaluation mode; no state changes). Throws
+  /// ModelError when a vector has the wrong length.
+  std::vector<double> predict_proba(const std::vector<std::vector<float>>& x) const;
+
+  /// Writes weights, architecture, feature config, normalisation and version (atomically).
+  void save(const std::filesystem::path& path) const;
+  /// Reads a model file. A corrupt file, another format version or not a model file is a
+  /// ModelError naming the file.
+  static Classifier load(const std::filesystem::path& path);
+
+  Arch arch() const;
+  const features::FeatureConfig& features() const;
+  std::size_t input_length() const;
+  /// Everything but the weights, as stored in the file header.
+  nlohmann::json describe() const;
+  /// Free-form provenance stored with the model (data source, training patients, seed).
+  void set_metadata(const nlohmann::json& metadata);
+  const nlohmann::json& metadata() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace scapredict::model

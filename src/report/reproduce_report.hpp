@@ -1,0 +1,26 @@
+#pragma once
+// REPORT.md, results.json and the figures of `scapredict reproduce`.
+#include <filesystem>
+#include <string>
+
+#include "eval/reproduce.hpp"
+
+namespace scapredict::report {
+
+/// The markdown of REPORT.md; figures are linked when `figures` says they were drawn.
+struct ReproduceFigures {
+  bool fig3 = false, fig4 = false, fig5 = false;
+};
+std::string reproduce_markdown(const eval::ReproduceResult& result,
+                               const ReproduceFigures& figures);
+
+/// Writes REPORT.md, results.json and the PNG figures into `out` (created if needed; each file
+/// written aside and renamed into place).
+void write_reproduce_report(const eval::ReproduceResult& result, const std::filesystem::path& out);
+
+/// `scapredict reproduce`: runs the paper's experiments on `cohort` and writes the report.
+eval::ReproduceResult reproduce(const data::Cohort& cohort, const data::ProtocolConfig& protocol,
+                                const RunConfig& run, const std::filesystem::path& out,
+                                const ProgressFn& progress = {});
+
+}  // namespace scapredict::report
