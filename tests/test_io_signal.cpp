@@ -160,9 +160,31 @@ TEST(Signal, TruncatedFileIsAnError) {
   TempDir dir;
   write_text(dir / "t.hea", "t 1 100 10\nt.dat 16 100\n");
   write_bytes(dir / "t.dat", {1, 0, 2, 0, 3, 0});
-  Record rec(dir / "t");
-  EXPECT_EQ(rec.read_adu(0, 0, 3).size(), 3u);
-  EXPECT_THROW(rec.read_adu(0), IoError);
+  try {
+    Record rec(dir / "t");
+    FAIL() << "a record claiming 10 samples opened on 3";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("holds 3 frames, the header says 10"), std::string::npos)
+        << e.what();
+  }
+  // A sample count far past anything a file holds is refused before any allocation.
+  write_text(dir / "t.hea", "t 1 100 9223372036854775807\nt.dat 16 100\n");
+  EXPECT_THROW(Record(dir / "t"), IoError);
+  // Without a sample count, an empty signal file or an offset past its end holds nothing.
+  write_text(dir / "t.hea", "t 1 100\nt.dat 16+100 100\n");
+  EXPECT_THROW(Record(dir / "t"), IoError);
+  write_bytes(dir / "t.dat", {});
+  write_text(dir / "t.hea", "t 1 100\nt.dat 16 100\n");
+  EXPECT_THROW(Record(dir / "t"), IoError);
+}
+
+TEST(Signal, ASkewAsLongAsTheRecordIsAnError) {
+  TempDir dir;
+  write_text(dir / "s.hea", "s 1 100 3\ns.dat 16:3 100\n");
+  write_bytes(dir / "s.dat", {1, 0, 2, 0, 3, 0});
+  EXPECT_THROW(Record(dir / "s"), IoError);
+  write_text(dir / "s.hea", "s 1 100 3\ns.dat 16:2 100\n");
+  EXPECT_EQ(Record(dir / "s").read_adu(0).at(0), 3);  // skewed by two samples
 }
 
 TEST(Signal, MissingSignalFileIsAnError) {

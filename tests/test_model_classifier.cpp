@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <sstream>
+
 #include <cmath>
 #include <fstream>
 #include <random>
 
 #include "common/atomic_file.hpp"
 #include "model/classifier.hpp"
+#include "model/networks.hpp"
 #include "test_util.hpp"
 
 using namespace scapredict;
@@ -64,11 +68,12 @@ TEST(Classifier, SameSeedSameModelDifferentSeedDifferentModel) {
 
 TEST(Classifier, SaveLoadRoundTripAndBadFiles) {
   TempDir dir;
-  auto train = toy(40, 128, 5);
   features::FeatureConfig f;
   f.input = features::InputKind::kDft;
   f.bins = 128;
   f.band_hz = std::make_pair(0.5, 40.0);
+  ASSERT_EQ(features::input_length(f), 79u);  // bins of 0.5 Hz from 0.5 to 39.5 Hz
+  auto train = toy(40, 79, 5);
   model::TrainConfig tc;
   tc.epochs = 3;
   auto c = model::Classifier::train(train, model::Arch::kGru, f, tc);
@@ -96,9 +101,52 @@ TEST(Classifier, SaveLoadRoundTripAndBadFiles) {
   expect_bad("hello", "not a scapredict model file");
   expect_bad(good.substr(0, good.size() - 10), "corrupt model file");
   std::string other_version = good;
-  auto pos = other_version.find("\"format_version\":1");
+  auto pos = other_version.find("\"format_version\":2");
   ASSERT_NE(pos, std::string::npos);
   other_version.replace(pos, 18, "\"format_version\":9");
   expect_bad(other_version, "format version 9");
   EXPECT_THROW(model::Classifier::load(dir / "missing.spm"), model::ModelError);
+
+  // One flipped bit in the weights: the checksum no longer matches.
+  std::string flipped = good;
+  flipped[flipped.size() - 100] ^= 0x01;
+  expect_bad(flipped, "checksum");
+  // A header whose input length does not follow from its features (checksum recomputed).
+  const auto file = model::decode_model_file(good, "m.spm");
+  auto header = file.header;
+  header["input_length"] = 1024;
+  expect_bad(model::encode_model_file(header, file.weights), "does not match");
+  header = file.header;
+  header["normalisation"]["sd"][3] = -1.0;
+  expect_bad(model::encode_model_file(header, file.weights), "normalisation");
+}
+
+TEST(Classifier, NanWeightsOrNanTrainingDataAreRefused) {
+  TempDir dir;
+  features::FeatureConfig f;
+  f.bins = 128;
+  auto train = toy(40, 128, 6);
+  model::TrainConfig tc;
+  tc.epochs = 2;
+  model::Classifier::train(train, model::Arch::kMlp, f, tc).save(dir / "good.spm");
+  // The same file with every weight NaN, its checksum recomputed: only the weight check can
+  // catch it.
+  const auto good = model::decode_model_file(read_file(dir / "good.spm"), "good.spm");
+  auto net = model::make_network(model::Arch::kMlp, 128);
+  torch::NoGradGuard no_grad;
+  for (auto& p : net.ptr()->parameters()) p.fill_(std::numeric_limits<float>::quiet_NaN());
+  std::ostringstream weights;
+  torch::serialize::OutputArchive ar;
+  net.ptr()->save(ar);
+  ar.save_to(weights);
+  write_file_atomic(dir / "nan.spm", model::encode_model_file(good.header, weights.str()));
+  try {
+    model::Classifier::load(dir / "nan.spm");
+    FAIL() << "a model with NaN weights loaded";
+  } catch (const model::ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("nan.spm"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
+  }
+  train.x[0][0] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_THROW(model::Classifier::train(train, model::Arch::kMlp, f, tc), model::ModelError);
 }

@@ -1,9 +1,11 @@
 // inspect and spectrum: WFDB records and their spectra.
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "commands.hpp"
 #include "common/atomic_file.hpp"
+#include "common/text.hpp"
 #include "dsp/prepare.hpp"
 #include "io/inspect.hpp"
 
@@ -23,7 +25,7 @@ void add_io_commands(CLI::App& app) {
     cmd->callback([=] {
       auto report = io::inspect(*record, *annotator);
       if (*json) {
-        std::cout << io::to_json(report).dump(2) << "\n";
+        std::cout << json_text(io::to_json(report), 2) << "\n";
       } else {
         std::cout << io::to_text(report);
       }
@@ -34,23 +36,24 @@ void add_io_commands(CLI::App& app) {
     auto req = std::make_shared<dsp::MinuteSpectrumRequest>();
     auto record = std::make_shared<std::string>();
     auto out = std::make_shared<std::string>();
-    auto minute = std::make_shared<int>(-1);
-    auto before = std::make_shared<int>(-1);
+    auto minute = std::make_shared<std::optional<int>>();
+    auto before = std::make_shared<std::optional<int>>();
     cmd->add_option("record", *record, "Record path")->required();
-    auto* m = cmd->add_option("--minute", *minute, "Minute index from the record start (0-based)");
-    auto* b =
-        cmd->add_option("--before-onset", *before, "K-th minute before the VF onset (K >= 1)");
+    auto* m = cmd->add_option("--minute", *minute, "Minute index from the record start (0-based)")
+                  ->check(CLI::Range(0, 1 << 30));
+    auto* b = cmd->add_option("--before-onset", *before, "K-th minute before the VF onset (K >= 1)")
+                  ->check(CLI::Range(1, 1 << 30));
     m->excludes(b);
     cmd->add_option("--bins", req->bins, "Number of bins (power of two, 128..4096)")
         ->check(CLI::IsMember({128, 256, 512, 1024, 2048, 4096}));
-    cmd->add_option("--signal", req->signal, "Signal index (default 0)");
+    cmd->add_option("--signal", req->signal, "Signal index")->check(CLI::Range(0, 4095));
     cmd->add_option("--annotator", req->annotator, "Annotator used to find the onset");
     cmd->add_option("--out", *out, "Write CSV here instead of stdout");
     cmd->callback([=] {
-      if (*minute < 0 && *before < 0) throw CLI::RequiredError("--minute or --before-onset");
+      if (!*minute && !*before) throw CLI::RequiredError("--minute or --before-onset");
       req->record = *record;
-      if (*minute >= 0) req->minute = *minute;
-      if (*before >= 0) req->before_onset = *before;
+      req->minute = *minute;
+      req->before_onset = *before;
       auto s = dsp::minute_spectrum(*req);
       std::ostringstream csv;
       csv << "# record=" << *record << " start_s=" << s.start_s << " bins=" << req->bins

@@ -4,8 +4,10 @@
 
 #include "commands.hpp"
 #include "common/atomic_file.hpp"
+#include "common/text.hpp"
 #include "data_dir.hpp"
 #include "eval/evaluate.hpp"
+#include "flags.hpp"
 #include "infer/predict.hpp"
 #include "progress.hpp"
 #include "report/reproduce_report.hpp"
@@ -15,10 +17,13 @@
 namespace scapredict::cli {
 
 void add_run_flags(CLI::App* cmd, RunConfig& run, bool repetitions) {
-  cmd->add_option("--seed", run.seed, "Base seed of splits, minutes and training");
-  if (repetitions) cmd->add_option("--repetitions", run.repetitions, "Repetitions (paper: 10)");
-  cmd->add_option("--epochs", run.epochs, "Training epochs");
-  cmd->add_option("--threads", run.threads, "LibTorch threads (0: its default)");
+  add_seed_option(cmd, run.seed, "Base seed of splits, minutes and training");
+  if (repetitions)
+    cmd->add_option("--repetitions", run.repetitions, "Repetitions (paper: 10)")
+        ->check(CLI::Range(1, 1000));
+  cmd->add_option("--epochs", run.epochs, "Training epochs")->check(CLI::Range(1, 100000));
+  cmd->add_option("--threads", run.threads, "LibTorch threads (0: its default)")
+      ->check(CLI::Range(0, 1024));
 }
 
 void apply_threads(const RunConfig& run) {
@@ -73,7 +78,7 @@ void add_evaluate(CLI::App& app) {
       std::cout << h["minutes_before_onset"] << " " << h["accuracy"] << " " << h["sensitivity"]
                 << " " << h["specificity"] << " " << h["auroc"] << " " << h["n"] << "\n";
     }
-    if (!out->empty()) write_file_atomic(*out, j.dump(1));
+    if (!out->empty()) write_file_atomic(*out, json_text(j));
   });
 }
 
@@ -86,14 +91,14 @@ void add_predict(CLI::App& app) {
   auto options = std::make_shared<infer::PredictOptions>();
   cmd->add_option("record", *record, "Record path")->required();
   cmd->add_option("--model", *model_path, "Model file")->required();
-  cmd->add_option("--channel", options->channel, "Signal index (default 0)");
+  cmd->add_option("--channel", options->channel, "Signal index")->check(CLI::Range(0, 4095));
   cmd->add_option("--out", *out, "CSV (or .json) output; default stdout");
   cmd->add_option("--plot", *plot, "PNG risk timeline");
   cmd->callback([=] {
     const auto clf = model::Classifier::load(*model_path);
     const auto r = infer::predict_record(clf, *record, *options);
     const bool json = out->size() > 5 && out->substr(out->size() - 5) == ".json";
-    const std::string text = json ? infer::to_json(r).dump(1) : infer::to_csv(r);
+    const std::string text = json ? json_text(infer::to_json(r)) : infer::to_csv(r);
     if (out->empty())
       std::cout << text;
     else

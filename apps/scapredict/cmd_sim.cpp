@@ -3,6 +3,8 @@
 
 #include "commands.hpp"
 #include "common/atomic_file.hpp"
+#include "common/text.hpp"
+#include "flags.hpp"
 #include "progress.hpp"
 #include "sim/simulate.hpp"
 
@@ -15,15 +17,20 @@ void add_sim_commands(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto compare = std::make_shared<std::string>();
   cmd->add_option("--out", *out, "Output directory (gets sddb/, nsrdb/, truth.json)");
-  cmd->add_option("--seed", cfg->seed, "Random seed");
+  add_seed_option(cmd, cfg->seed, "Random seed");
   cmd->add_option("--risk-effect", cfg->risk_effect,
-                  "Scale of the pre-onset risk physiology (0: none)");
+                  "Scale of the pre-onset risk physiology (0: none)")
+      ->check(finite_range(0, 10));
   cmd->add_option("--device-gap", cfg->device_gap,
-                  "Scale of the recorder differences (0: same device)");
+                  "Scale of the recorder differences (0: same device)")
+      ->check(finite_range(0, 10));
   cmd->add_option("--hours-before-onset", cfg->hours_before_onset,
-                  "Hours written before each VF onset");
-  cmd->add_option("--hours-after", cfg->hours_after, "Hours written after each VF onset");
-  cmd->add_option("--nsrdb-hours", cfg->nsrdb_hours, "Hours per NSRDB-like record");
+                  "Hours written before each VF onset")
+      ->check(finite_range(0.02, 48));
+  cmd->add_option("--hours-after", cfg->hours_after, "Hours written after each VF onset")
+      ->check(finite_range(0, 48));
+  cmd->add_option("--nsrdb-hours", cfg->nsrdb_hours, "Hours per NSRDB-like record")
+      ->check(finite_range(0.02, 48));
   cmd->add_flag("--full", cfg->full,
                 "Real onset times, full pre-onset lengths, 24 h NSRDB records");
   cmd->add_option("--threads", cfg->threads, "Worker threads")->check(CLI::Range(1, 256));
@@ -32,8 +39,8 @@ void add_sim_commands(CLI::App& app) {
   cmd->callback([=] {
     if (!compare->empty()) {
       auto rep = sim::compare_real(*compare, cfg->seed);
-      std::cout << rep.to_json().dump(2) << "\n";
-      if (!out->empty()) write_file_atomic(*out, rep.to_json().dump(2) + "\n");
+      std::cout << json_text(rep.to_json(), 2) << "\n";
+      if (!out->empty()) write_file_atomic(*out, json_text(rep.to_json(), 2) + "\n");
       return;
     }
     if (out->empty()) throw CLI::RequiredError("--out");

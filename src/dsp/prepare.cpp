@@ -21,9 +21,7 @@ PreparedSignal load_channel(const io::Record& rec, int signal, double start_s, d
   PreparedSignal out;
   out.fs_hz = fs_out;
   out.start_s = start_s;
-  const double max_adu = std::ldexp(1.0, spec.adc_resolution - 1);
-  out.adc_limits_mv =
-      std::make_pair(io::to_physical(spec, -max_adu), io::to_physical(spec, max_adu - 1));
+  out.adc_limits_mv = adc_range_mv(spec);
   const auto n_out = static_cast<std::size_t>(std::llround(duration_s * fs_out));
   if (fs_in == fs_out) {
     out.samples = rec.read_physical(signal, first, count);
@@ -49,6 +47,13 @@ PreparedSignal load_channel(const io::Record& rec, int signal, double start_s, d
     if (lb > 0 && la < static_cast<std::int64_t>(n_out)) out.bridged.emplace_back(la, lb);
   }
   return out;
+}
+
+std::pair<double, double> adc_range_mv(const io::SignalSpec& spec) {
+  // An ADC of b bits centred on adc_zero stores adc_zero - 2^(b-1) .. adc_zero + 2^(b-1) - 1.
+  const double half = std::ldexp(1.0, spec.adc_resolution - 1);
+  const double zero = static_cast<double>(spec.adc_zero);
+  return {io::to_physical(spec, zero - half), io::to_physical(spec, zero + half - 1)};
 }
 
 QualityLimits limits_for(const PreparedSignal& s) {

@@ -35,6 +35,10 @@ PreparedSignal load_channel(const io::Record& record, int signal, double start_s
                             double fs_out = kAnalysisFsHz, const GapPolicy& policy = {},
                             double margin_s = 5.0);
 
+/// The physical range the recorder's ADC can store: adc_zero -/+ 2^(resolution-1) adu, in the
+/// signal's units.
+std::pair<double, double> adc_range_mv(const io::SignalSpec& spec);
+
 /// Quality limits for a prepared stretch (its ADC range included).
 QualityLimits limits_for(const PreparedSignal& s);
 

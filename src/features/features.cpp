@@ -66,6 +66,10 @@ std::vector<double> dft_features(const FeatureConfig& cfg, const std::vector<dou
 
 }  // namespace
 
+std::size_t input_length(const FeatureConfig& cfg) {
+  return extract_features(cfg, std::vector<double>(dsp::kMinuteSamples, 0.0)).size();
+}
+
 std::vector<float> extract_features(const FeatureConfig& cfg, const std::vector<double>& x) {
   std::vector<double> v;
   switch (cfg.input) {

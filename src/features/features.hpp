@@ -32,6 +32,9 @@ struct FeatureConfig {
   static FeatureConfig from_json(const nlohmann::json& j);
 };
 
+/// Length of the feature vector `config` gives for one minute.
+std::size_t input_length(const FeatureConfig& config);
+
 /// The feature vector of one minute (NaN-free minute required).
 std::vector<float> extract_features(const FeatureConfig& config, const std::vector<double>& minute);
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/atomic_file.hpp"
+#include "common/text.hpp"
 
 namespace scapredict::io {
 namespace {
@@ -38,7 +39,7 @@ T to_int(std::string_view s, const LineContext& ctx, const char* field) {
   T v{};
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || s.empty()) {
-    ctx.fail(std::string("bad ") + field + " '" + std::string(s) + "'");
+    ctx.fail(std::string("bad ") + field + " " + quote_field(s));
   }
   return v;
 }
@@ -48,7 +49,7 @@ double to_double(std::string_view s, const LineContext& ctx, const char* field) 
   char* end = nullptr;
   double v = std::strtod(tmp.c_str(), &end);
   if (tmp.empty() || end != tmp.c_str() + tmp.size() || !std::isfinite(v)) {
-    ctx.fail(std::string("bad ") + field + " '" + tmp + "'");
+    ctx.fail(std::string("bad ") + field + " " + quote_field(tmp));
   }
   return v;
 }
@@ -68,11 +69,14 @@ void parse_record_line(std::string_view line, Header& h, const LineContext& ctx)
     std::string_view fs = f[2];
     size_t slash = fs.find('/');
     h.fs_hz = to_double(fs.substr(0, slash), ctx, "sampling frequency");
-    if (h.fs_hz <= 0) ctx.fail("sampling frequency must be positive");
+    if (!(h.fs_hz >= kMinFsHz && h.fs_hz <= kMaxFsHz))
+      ctx.fail("sampling frequency " + quote_field(fs.substr(0, slash)) +
+               " Hz is out of range (0.001 to 1000000)");
     if (slash != std::string_view::npos) {
       std::string_view counter = fs.substr(slash + 1);
       size_t paren = counter.find('(');
       h.counter_freq_hz = to_double(counter.substr(0, paren), ctx, "counter frequency");
+      if (!(*h.counter_freq_hz > 0)) ctx.fail("counter frequency must be positive");
       if (paren != std::string_view::npos) {
         if (counter.back() != ')') ctx.fail("unclosed base counter value");
         h.base_counter =
@@ -142,6 +146,8 @@ SignalSpec parse_signal_line(std::string_view line, const LineContext& ctx) {
     }
     s.adc_gain = to_double(g, ctx, "ADC gain");
     if (s.adc_gain < 0) ctx.fail("negative ADC gain");
+    if (s.adc_gain != 0 && !(s.adc_gain >= 1e-6 && s.adc_gain <= 1e12))
+      ctx.fail("ADC gain " + quote_field(g) + " is out of range (0, or 1e-6 to 1e12 adu per unit)");
   }
   if (s.adc_gain == 0.0) {
     s.adc_gain = kDefaultGain;

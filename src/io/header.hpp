@@ -17,6 +17,9 @@ class IoError : public Error {
   using Error::Error;
 };
 
+/// Sampling frequencies a header may give: anything else is a corrupt header.
+inline constexpr double kMinFsHz = 1e-3, kMaxFsHz = 1e6;
+
 /// WFDB's default ADC gain (adu per physical unit) used when a header gives none or gives 0.
 inline constexpr double kDefaultGain = 200.0;
 

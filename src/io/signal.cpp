@@ -233,20 +233,28 @@ namespace {
 
 struct FileGroup {
   std::vector<int> signals;  // header order
-  int frame_samples = 0;     // samples of all signals in one frame
+  int frame_samples = 0;     // samples of all signals in one frame (bounded by kMaxFrameSamples)
   int max_skew = 0;
   std::int64_t byte_offset = 0;
   int format = 0;
 };
 
+// More samples in one frame of one file than any recorder writes: a corrupt header.
+constexpr std::int64_t kMaxFrameSamples = 1 << 20;
+
 FileGroup group_of(const Header& h, int signal) {
   FileGroup g;
   const auto& name = h.signals[signal].file_name;
+  std::int64_t frame_samples = 0;
   for (int i = 0; i < h.n_signals; ++i) {
     const auto& s = h.signals[i];
     if (s.file_name != name) continue;
     g.signals.push_back(i);
-    g.frame_samples += s.samples_per_frame;
+    frame_samples += s.samples_per_frame;
+    if (frame_samples > kMaxFrameSamples)
+      throw IoError(h.source + ": signal file " + name + " has more than " +
+                    std::to_string(kMaxFrameSamples) + " samples per frame");
+    g.frame_samples = static_cast<int>(frame_samples);
     g.max_skew = std::max(g.max_skew, s.skew);
     if (g.signals.size() == 1) {
       g.byte_offset = s.byte_offset;
@@ -277,9 +285,24 @@ Record::Record(const fs::path& record) : header_(read_header(record)) {
     auto p = signal_path(i);
     std::error_code ec;
     if (!fs::is_regular_file(p, ec)) throw IoError(p.string() + ": signal file not found");
-    min_frames = std::min(min_frames, frames_in_file(header_, i, p));
+    // Every frame the header claims must be in the file (a skewed signal's last samples may
+    // run past its end and read as invalid, as in WFDB).
+    const std::int64_t frames = frames_in_file(header_, i, p);
+    if (frames <= 0 || (header_.n_samples && frames < *header_.n_samples))
+      throw IoError(p.string() +
+                    (header_.n_samples
+                         ? ": truncated signal file: holds " + std::to_string(frames) +
+                               " frames, the header says " + std::to_string(*header_.n_samples)
+                         : std::string(": signal file holds no samples")));
+    min_frames = std::min(min_frames, frames);
   }
   n_frames_ = header_.n_samples.value_or(min_frames);
+  for (const auto& s : header_.signals) {
+    if (s.skew >= n_frames_)
+      throw IoError(header_.source + ": skew of " + std::to_string(s.skew) +
+                    " samples is not shorter than the record (" + std::to_string(n_frames_) +
+                    " samples)");
+  }
 }
 
 fs::path Record::signal_path(int signal) const {

@@ -2,11 +2,14 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <sstream>
 
 #include "common/atomic_file.hpp"
+#include "common/text.hpp"
 #include "model/networks.hpp"
 #include "scapredict/version.hpp"
 
@@ -54,6 +57,10 @@ nlohmann::json TrainConfig::to_json() const {
 
 namespace {
 
+bool all_finite(const std::vector<float>& v) {
+  return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+}
+
 torch::Tensor to_tensor(const std::vector<std::vector<float>>& x, std::size_t length) {
   auto t = torch::empty({static_cast<int64_t>(x.size()), static_cast<int64_t>(length)});
   float* p = t.data_ptr<float>();
@@ -71,19 +78,21 @@ struct Classifier::Impl {
   TrainConfig train;
   std::size_t length = 0;
   std::vector<float> mean, sd;
+  double distance_q99 = 0;   ///< 99th percentile of distance() over the training minutes
   torch::nn::AnyModule net;  ///< empty until trained or loaded
   nlohmann::json metadata = nlohmann::json::object();
   nlohmann::json header() const {
-    return {{"format", "scapredict-model"},
-            {"format_version", kModelFormatVersion},
-            {"scapredict_version", kVersion},
+    return {{"scapredict_version", kVersion},
             {"arch", to_string(arch)},
             {"features", features.to_json()},
             {"train", train.to_json()},
             {"input_length", length},
             {"normalisation", {{"mean", mean}, {"sd", sd}}},
+            {"training_distance_q99", distance_q99},
             {"metadata", metadata}};
   }
+  void from_header(const nlohmann::json& h,
+                   const std::function<ModelError(const std::string&)>& bad);
   torch::Tensor normalise(const std::vector<std::vector<float>>& x) const {
     for (const auto& v : x) {
       if (v.size() != length) {
@@ -129,6 +138,14 @@ Classifier Classifier::train(const Dataset& data, Arch arch,
                              const std::function<void(int, double)>& progress) {
   if (data.x.empty() || data.x.size() != data.y.size())
     throw ModelError("training set is empty or mislabelled");
+  for (const auto& x : data.x) {
+    if (!all_finite(x)) throw ModelError("training set holds NaN or infinite features");
+  }
+  if (!(cfg.learning_rate > 0 && cfg.learning_rate < 1e3) || !(cfg.weight_decay >= 0) ||
+      !std::isfinite(cfg.weight_decay) || cfg.epochs < 1 || cfg.batch_size < 1)
+    throw ModelError(
+        "training configuration out of range (learning rate, weight decay, epochs "
+        "or batch size)");
   Classifier c;
   auto& im = *c.impl_;
   im.arch = arch;
@@ -152,6 +169,10 @@ Classifier Classifier::train(const Dataset& data, Arch arch,
     im.mean[i] = static_cast<float>(m[i]);
     im.sd[i] = static_cast<float>(std::sqrt(v[i] / static_cast<double>(data.x.size())) + 1e-6);
   }
+  std::vector<double> d;
+  for (const auto& x : data.x) d.push_back(c.distance(x));
+  std::sort(d.begin(), d.end());
+  im.distance_q99 = d[std::min(d.size() - 1, static_cast<std::size_t>(0.99 * double(d.size())))];
   torch::manual_seed(cfg.seed);
   im.net = make_network(arch, static_cast<int64_t>(im.length));
   auto module = im.net.ptr();
@@ -202,11 +223,45 @@ void Classifier::save(const std::filesystem::path& path) const {
   torch::serialize::OutputArchive ar;
   impl_->net.ptr()->save(ar);
   ar.save_to(weights);
-  const std::string head = impl_->header().dump();
-  const std::string w = weights.str();
-  std::string file = "SCAPREDICT-MODEL\n" + std::to_string(head.size()) + "\n" + head + "\n" +
-                     std::to_string(w.size()) + "\n" + w;
-  write_file_atomic(path, file);
+  write_file_atomic(path, encode_model_file(impl_->header(), weights.str()));
+}
+
+// Fills everything but the network from a decoded header; ModelError via `bad` when it is
+// inconsistent.
+void Classifier::Impl::from_header(const nlohmann::json& h,
+                                   const std::function<ModelError(const std::string&)>& bad) {
+  try {
+    arch = parse_arch(h.at("arch"));
+    features = features::FeatureConfig::from_json(h.at("features"));
+    length = h.at("input_length").get<std::size_t>();
+    for (const char* k : {"mean", "sd"}) {
+      for (const auto& v : h.at("normalisation").at(k))
+        if (!v.is_number()) throw bad("corrupt model file (normalisation holds NaN or text)");
+    }
+    mean = h.at("normalisation").at("mean").get<std::vector<float>>();
+    sd = h.at("normalisation").at("sd").get<std::vector<float>>();
+    distance_q99 = h.at("training_distance_q99").get<double>();
+    const auto& t = h.at("train");
+    train.epochs = t.at("epochs");
+    train.batch_size = t.at("batch_size");
+    train.learning_rate = t.at("learning_rate");
+    train.weight_decay = t.at("weight_decay");
+    train.seed = t.at("seed");
+    metadata = h.value("metadata", nlohmann::json::object());
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(std::string("corrupt model file (") + printable(e.what(), 120) + ")");
+  } catch (const features::FeatureError& e) {
+    throw bad(std::string("corrupt model file (") + printable(e.what(), 120) + ")");
+  }
+  const auto expected = features::input_length(features);
+  if (expected != length)
+    throw bad("the model's input length " + std::to_string(length) + " does not match its " +
+              features::to_string(features.input) + " features (" + std::to_string(expected) +
+              " values)");
+  if (mean.size() != length || sd.size() != length || !all_finite(mean) || !all_finite(sd) ||
+      std::any_of(sd.begin(), sd.end(), [](float v) { return !(v > 0); }) ||
+      !std::isfinite(distance_q99))
+    throw bad("corrupt model file (normalisation is not finite and positive)");
 }
 
 Classifier Classifier::load(const std::filesystem::path& path) {
@@ -217,67 +272,43 @@ Classifier Classifier::load(const std::filesystem::path& path) {
     throw ModelError(path.string() + ": cannot open model file");
   }
   auto bad = [&](const std::string& why) { return ModelError(path.string() + ": " + why); };
-  std::istringstream in(data);
-  std::string magic, len_line;
-  if (!std::getline(in, magic) || magic != "SCAPREDICT-MODEL")
-    throw bad("not a scapredict model file");
-  std::size_t hlen = 0, wlen = 0;
-  try {
-    std::getline(in, len_line);
-    hlen = std::stoul(len_line);
-  } catch (...) {
-    throw bad("corrupt model file (header length)");
-  }
-  if (hlen > data.size()) throw bad("corrupt model file (truncated header)");
-  std::string head(hlen, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(hlen));
-  nlohmann::json h;
-  try {
-    h = nlohmann::json::parse(head);
-  } catch (...) {
-    throw bad("corrupt model file (header is not JSON)");
-  }
-  if (h.value("format", "") != "scapredict-model") throw bad("not a scapredict model file");
-  if (h.value("format_version", -1) != kModelFormatVersion) {
-    throw bad("model file format version " + std::to_string(h.value("format_version", -1)) +
-              ", this scapredict reads version " + std::to_string(kModelFormatVersion));
-  }
+  const ModelFile file = decode_model_file(data, path.string());
   Classifier c;
   auto& im = *c.impl_;
-  try {
-    in.ignore(1);
-    std::getline(in, len_line);
-    wlen = std::stoul(len_line);
-    im.arch = parse_arch(h.at("arch"));
-    im.features = features::FeatureConfig::from_json(h.at("features"));
-    im.length = h.at("input_length").get<std::size_t>();
-    im.mean = h.at("normalisation").at("mean").get<std::vector<float>>();
-    im.sd = h.at("normalisation").at("sd").get<std::vector<float>>();
-    auto& t = h.at("train");
-    im.train.epochs = t.at("epochs");
-    im.train.batch_size = t.at("batch_size");
-    im.train.learning_rate = t.at("learning_rate");
-    im.train.weight_decay = t.at("weight_decay");
-    im.train.seed = t.at("seed");
-    im.metadata = h.value("metadata", nlohmann::json::object());
-  } catch (const std::exception& e) {
-    throw bad(std::string("corrupt model file (") + e.what() + ")");
-  }
-  if (im.mean.size() != im.length || im.sd.size() != im.length)
-    throw bad("corrupt model file (normalisation)");
-  const auto pos = static_cast<std::size_t>(in.tellg());
-  if (pos + wlen != data.size()) throw bad("corrupt model file (weights truncated or padded)");
+  im.from_header(file.header, bad);
   im.net = make_network(im.arch, static_cast<int64_t>(im.length));
   try {
-    std::istringstream w(data.substr(pos, wlen));
+    std::istringstream w(file.weights);
     torch::serialize::InputArchive ar;
     ar.load_from(w);
     im.net.ptr()->load(ar);
   } catch (const std::exception&) {
     throw bad("corrupt model file (weights do not load)");
   }
+  for (const auto& p : im.net.ptr()->parameters()) {
+    if (!torch::isfinite(p).all().item<bool>()) throw bad("weights hold NaN or infinite values");
+  }
+  for (const auto& b : im.net.ptr()->buffers()) {
+    if (b.is_floating_point() && !torch::isfinite(b).all().item<bool>())
+      throw bad("weights hold NaN or infinite values");
+  }
   im.net.ptr()->eval();
   return c;
+}
+
+double Classifier::distance(const std::vector<float>& x) const {
+  const auto& im = *impl_;
+  if (x.size() != im.length) throw ModelError("feature vector of the wrong length");
+  double s = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double z = (x[i] - im.mean[i]) / im.sd[i];
+    s += z * z;
+  }
+  return s / static_cast<double>(x.size());
+}
+
+double Classifier::training_distance_q99() const {
+  return impl_->distance_q99;
 }
 
 }  // namespace scapredict::model

@@ -11,13 +11,9 @@
 
 #include "common/error.hpp"
 #include "features/features.hpp"
+#include "model/model_file.hpp"
 
 namespace scapredict::model {
-
-class ModelError : public Error {
- public:
-  using Error::Error;
-};
 
 /// cnn1d: Conv1d(16, k8, s8) + BatchNorm + ReLU + MaxPool(2), Dense 40 (ReLU), Dense 2.
 /// mlp: Dense 64, Dense 40, Dense 2. lstm/gru/rnn: the input cut into steps of 16 values
@@ -46,9 +42,6 @@ struct Dataset {
 /// otherwise. Returns the count in force.
 int set_threads(int n);
 
-/// The file format version written into every model file.
-inline constexpr int kModelFormatVersion = 1;
-
 class Classifier {
  public:
   Classifier();
@@ -66,11 +59,19 @@ class Classifier {
   /// ModelError when a vector has the wrong length.
   std::vector<double> predict_proba(const std::vector<std::vector<float>>& x) const;
 
-  /// Writes weights, architecture, feature config, normalisation and version (atomically).
+  /// Writes weights, architecture, feature config, normalisation, checksum and version
+  /// (atomically).
   void save(const std::filesystem::path& path) const;
-  /// Reads a model file. A corrupt file, another format version or not a model file is a
-  /// ModelError naming the file.
+  /// Reads a model file. Not a model file, another format version, a checksum mismatch, a
+  /// feature configuration that does not give the stored input length, or weights or
+  /// normalisation holding NaN or infinities: a ModelError naming the file.
   static Classifier load(const std::filesystem::path& path);
+
+  /// How unlike the training minutes a feature vector is: the mean squared z-score of its
+  /// features under the training normalisation (about 1 for a typical training minute).
+  double distance(const std::vector<float>& x) const;
+  /// The 99th percentile of distance() over the training minutes.
+  double training_distance_q99() const;
 
   Arch arch() const;
   const features::FeatureConfig& features() const;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/atomic_file.hpp"
+#include "common/text.hpp"
 #include "report/lopo_report.hpp"
 #include "report/plot.hpp"
 
@@ -140,7 +141,7 @@ std::string side_by_side_markdown(const eval::AuditResult& r) {
 void write_audit_report(const eval::AuditResult& r, const fs::path& out) {
   fs::create_directories(out);
   const auto md = audit_markdown(r, out);
-  write_file_atomic(out / "audit.json", r.to_json().dump(1));
+  write_file_atomic(out / "audit.json", json_text(r.to_json()));
   write_file_atomic(out / "AUDIT.md", md);
   if (fs::exists(out / "REPORT.md")) {
     std::string rep = read_file(out / "REPORT.md");

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/atomic_file.hpp"
+#include "common/text.hpp"
 #include "report/plot.hpp"
 #include "scapredict/version.hpp"
 
@@ -141,7 +142,7 @@ std::string reproduce_markdown(const eval::ReproduceResult& res, const Reproduce
 void write_reproduce_report(const eval::ReproduceResult& res, const fs::path& out) {
   fs::create_directories(out);
   const auto figures = draw_figures(res, out);
-  write_file_atomic(out / "results.json", res.to_json().dump(1));
+  write_file_atomic(out / "results.json", json_text(res.to_json()));
   write_file_atomic(out / "REPORT.md", reproduce_markdown(res, figures));
 }
 

@@ -1,5 +1,7 @@
 #include "sim/simulate.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +10,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/run_config.hpp"
+#include "common/text.hpp"
 #include "io/annotation.hpp"
 #include "io/signal.hpp"
 #include "scapredict/version.hpp"
@@ -234,21 +237,17 @@ std::vector<Job> plan_jobs(const SimConfig& cfg) {
   return jobs;
 }
 
-}  // namespace
-
-nlohmann::json simulate(const SimConfig& cfg) {
-  if (cfg.out.empty()) throw SimError("simulate: no output directory given");
-  if (cfg.risk_effect < 0 || cfg.device_gap < 0)
-    throw SimError("simulate: --risk-effect and --device-gap must be >= 0");
-  if (cfg.hours_before_onset <= 0 || cfg.hours_after < 0 || cfg.nsrdb_hours <= 0) {
-    throw SimError("simulate: record lengths must be positive");
-  }
+// Writes the whole database into cfg.out (a fresh directory).
+nlohmann::json write_database(const SimConfig& cfg) {
   const RiskEffects fx;
   const Recorder sddb_rec = sddb_recorder(), nsrdb_rec = nsrdb_recorder(cfg.device_gap);
   const std::vector<Job> jobs = plan_jobs(cfg);
   if (jobs.empty()) throw SimError("simulate: no records selected");
-  fs::create_directories(cfg.out / "sddb");
-  fs::create_directories(cfg.out / "nsrdb");
+  std::error_code ec;
+  for (const char* db : {"sddb", "nsrdb"}) {
+    if (!fs::create_directory(cfg.out / db, ec) || ec)
+      throw SimError((cfg.out / db).string() + ": cannot create (" + ec.message() + ")");
+  }
 
   std::vector<nlohmann::json> results(jobs.size());
   std::atomic<std::size_t> next{0}, done{0};
@@ -298,8 +297,61 @@ nlohmann::json simulate(const SimConfig& cfg) {
       {"risk_effects_at_full_ramp", fx.to_json()},
       {"recorders", {{"sddb", recorder_json(sddb_rec)}, {"nsrdb", recorder_json(nsrdb_rec)}}},
       {"records", results}};
-  write_file_atomic(cfg.out / "truth.json", truth.dump(1));
+  write_file_atomic(cfg.out / "truth.json", json_text(truth));
   return truth;
+}
+
+void check_config(const SimConfig& cfg) {
+  auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+  if (cfg.out.empty()) throw SimError("--out: no output directory given");
+  if (!in(cfg.risk_effect, 0, 10)) throw SimError("--risk-effect: must be a number in [0, 10]");
+  if (!in(cfg.device_gap, 0, 10)) throw SimError("--device-gap: must be a number in [0, 10]");
+  if (!in(cfg.hours_before_onset, 0.02, 48) || !in(cfg.hours_after, 0, 48) ||
+      !in(cfg.nsrdb_hours, 0.02, 48))
+    throw SimError("simulate: record lengths must be finite, 0.02 to 48 hours");
+  if (cfg.threads < 1 || cfg.threads > 256) throw SimError("--threads: must be 1 to 256");
+}
+
+// A fresh, empty directory beside `out` to build the database in.
+fs::path make_staging_dir(const fs::path& out) {
+  static std::atomic<unsigned> counter{0};
+  std::error_code ec;
+  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  if (ec || !fs::is_directory(parent))
+    throw SimError(out.string() + ": cannot create its parent directory (" +
+                   (ec ? ec.message() : std::string("not a directory")) + ")");
+  const fs::path stage = parent / ("." + out.filename().string() + ".staging." +
+                                   std::to_string(::getpid()) + "." + std::to_string(counter++));
+  if (!fs::create_directory(stage, ec) || ec)
+    throw SimError(out.string() + ": cannot write beside it (" + ec.message() + ")");
+  return stage;
+}
+
+}  // namespace
+
+nlohmann::json simulate(const SimConfig& config) {
+  check_config(config);
+  std::error_code ec;
+  const bool exists = fs::exists(config.out, ec);
+  if (exists && !(fs::is_directory(config.out, ec) && fs::is_empty(config.out, ec)))
+    throw SimError(config.out.string() +
+                   ": already exists and is not an empty directory; simulate writes a new one");
+  const fs::path stage = make_staging_dir(config.out);
+  auto staged = config;
+  staged.out = stage;
+  try {
+    auto truth = write_database(staged);
+    if (exists) fs::remove(config.out, ec);
+    fs::rename(stage, config.out, ec);
+    if (ec)
+      throw SimError(config.out.string() + ": cannot move the database into place (" +
+                     ec.message() + ")");
+    return truth;
+  } catch (...) {
+    fs::remove_all(stage, ec);
+    throw;
+  }
 }
 
 }  // namespace scapredict::sim

@@ -1,0 +1,49 @@
+#pragma once
+// The model file container, without LibTorch (so that it can be fuzzed on its own):
+//
+//   SCAPREDICT-MODEL\n
+//   <header length>\n<header: one line of JSON>\n
+//   <weights length>\n<weights: a LibTorch archive>
+//
+// The header carries "checksum_fnv1a64": FNV-1a (64 bit) over the weights bytes, the features
+// object and the normalisation object (as compact JSON), in that order, as 16 hex digits.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+
+namespace scapredict::model {
+
+class ModelError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// The file format version written into every model file (2: with a checksum).
+inline constexpr int kModelFormatVersion = 2;
+
+/// Largest header and weights a model file may hold (the paper's CNN needs about 0.5 MB).
+inline constexpr std::size_t kMaxModelHeaderBytes = 64u << 20;
+inline constexpr std::size_t kMaxModelWeightBytes = 512u << 20;
+
+struct ModelFile {
+  nlohmann::json header;
+  std::string weights;
+};
+
+/// The checksum over weights, features and normalisation, as 16 lower-case hex digits.
+std::string model_checksum(std::string_view weights, const nlohmann::json& features,
+                           const nlohmann::json& normalisation);
+
+/// The bytes of a model file; `header` must hold "features" and "normalisation"; the checksum
+/// and the format fields are added here.
+std::string encode_model_file(nlohmann::json header, std::string_view weights);
+
+/// Parses and checks a model file's bytes: magic, lengths, JSON header, format and version, the
+/// checksum. Throws ModelError "<source>: <problem>" for anything else.
+ModelFile decode_model_file(std::string_view bytes, const std::string& source);
+
+}  // namespace scapredict::model
