@@ -1,7 +1,9 @@
 // Scoring a record: one row per whole minute, risks only for usable minutes, onset bookkeeping.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "data/cohort.hpp"
 #include "infer/predict.hpp"
@@ -52,8 +54,11 @@ TEST(Predict, ScoresEveryWholeMinuteOfASimulatedRecord) {
     EXPECT_DOUBLE_EQ(mr.start_s, 60.0 * double(m));
     ASSERT_TRUE(mr.minutes_before_onset.has_value());
     EXPECT_NEAR(*mr.minutes_before_onset, (*r.onset_s - mr.start_s) / 60.0, 1e-12);
-    const bool usable = mr.quality == "ok" || mr.quality == "bridged";
-    EXPECT_EQ(mr.risk.has_value(), usable) << "minute " << m << ": " << mr.quality;
+    bool usable = true;
+    for (const auto& f : mr.flags) usable &= f == "bridged" || f == "unlike_training";
+    EXPECT_EQ(mr.risk.has_value(), usable) << "minute " << m << ": " << mr.quality();
+    const bool after = mr.start_s + 60.0 > *r.onset_s;
+    EXPECT_EQ(std::count(mr.flags.begin(), mr.flags.end(), "after_onset"), after ? 1 : 0) << m;
     if (mr.risk) {
       EXPECT_GE(*mr.risk, 0.0);
       EXPECT_LE(*mr.risk, 1.0);
@@ -61,9 +66,30 @@ TEST(Predict, ScoresEveryWholeMinuteOfASimulatedRecord) {
     }
   }
   EXPECT_GT(scored, static_cast<int>(whole_minutes) / 2);
+  // RFC 4180 rows: header + one per minute, six fields each (flags joined by ';'), after the
+  // '#' provenance lines, which say the model was trained on SIMULATED data.
   const auto csv = infer::to_csv(r);
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), static_cast<long>(whole_minutes) + 1);
-  EXPECT_EQ(infer::to_json(r)["minutes"].size(), whole_minutes);
+  std::istringstream in(csv);
+  std::string line;
+  int rows = 0, comments = 0;
+  while (std::getline(in, line)) {
+    ASSERT_FALSE(line.empty());
+    ASSERT_EQ(line.back(), '\r');
+    if (line[0] == '#') {
+      ++comments;
+      continue;
+    }
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 5) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, static_cast<int>(whole_minutes) + 1);
+  EXPECT_GE(comments, 2);
+  EXPECT_NE(csv.find("trained on SIMULATED data"), std::string::npos);
+  EXPECT_TRUE(r.model_trained_on_simulated_data());
+  const auto j = infer::to_json(r);
+  EXPECT_EQ(j["minutes"].size(), whole_minutes);
+  EXPECT_TRUE(j["model"]["simulated"].get<bool>());
+  EXPECT_EQ(r.minutes.front().clock_time, "12:00:00");  // the simulated SDDB base time
 }
 
 TEST(Predict, QualityLimitsAndChannelComeFromTheOptions) {
@@ -72,12 +98,12 @@ TEST(Predict, QualityLimitsAndChannelComeFromTheOptions) {
   infer::PredictOptions strict;
   strict.quality.flat_window_s = 0.5;
   strict.quality.flat_range_mv = 100.0;  // every half second "flat": nothing is scored
-  const auto r = infer::predict_record(t.model, record, strict);
-  ASSERT_FALSE(r.minutes.empty());
-  for (const auto& m : r.minutes) {
-    EXPECT_FALSE(m.risk.has_value());
-    EXPECT_NE(m.quality.find("flat"), std::string::npos);
-    EXPECT_FALSE(m.minutes_before_onset.has_value());  // a normal record has no onset
+  try {
+    infer::predict_record(t.model, record, strict);
+    FAIL() << "a record without a usable minute was scored";
+  } catch (const infer::PredictError& e) {
+    EXPECT_NE(std::string(e.what()).find("nothing to score"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("flat 18"), std::string::npos) << e.what();
   }
   infer::PredictOptions second;
   second.channel = 1;

@@ -92,19 +92,25 @@ void add_predict(CLI::App& app) {
   cmd->add_option("record", *record, "Record path")->required();
   cmd->add_option("--model", *model_path, "Model file")->required();
   cmd->add_option("--channel", options->channel, "Signal index")->check(CLI::Range(0, 4095));
+  cmd->add_option("--annotator", options->annotator,
+                  "Annotator holding the VF onset (default: atr, else ari)");
   cmd->add_option("--out", *out, "CSV (or .json) output; default stdout");
   cmd->add_option("--plot", *plot, "PNG risk timeline");
   cmd->callback([=] {
     const auto clf = model::Classifier::load(*model_path);
     const auto r = infer::predict_record(clf, *record, *options);
+    for (const auto& w : r.warnings)
+      std::cerr << "scapredict: warning: " << printable(*record) << ": " << w << "\n";
     const bool json = out->size() > 5 && out->substr(out->size() - 5) == ".json";
     const std::string text = json ? json_text(infer::to_json(r)) : infer::to_csv(r);
-    if (out->empty())
+    if (out->empty()) {
       std::cout << text;
-    else
+    } else {
       write_file_atomic(*out, text);
+      std::cout << printable(infer::summary_line(r), 2000) << "\n";
+    }
     if (!plot->empty() && !report::plot_risk(r, *plot))
-      std::cerr << "predict: gnuplot not found, no PNG written\n";
+      std::cerr << "scapredict: warning: " << printable(*plot) << ": gnuplot not found, no PNG\n";
   });
 }
 

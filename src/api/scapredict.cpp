@@ -81,7 +81,7 @@ RecordScore score_record(const Model& model, const std::filesystem::path& record
   const auto r = infer::predict_record(ModelAccess::classifier(model), record, po);
   RecordScore out{r.record, r.onset_s, {}};
   for (const auto& m : r.minutes)
-    out.minutes.push_back({m.minute, m.start_s, m.minutes_before_onset, m.quality, m.risk});
+    out.minutes.push_back({m.minute, m.start_s, m.minutes_before_onset, m.quality(), m.risk});
   return out;
 }
 

@@ -248,6 +248,15 @@ std::optional<double> parse_elapsed_time(const std::string& text) {
   return h * 3600.0 + m * 60.0 + s;
 }
 
+void check_annotations_fit(const std::vector<Annotation>& anns, std::int64_t n_samples,
+                           const std::string& source) {
+  for (const auto& a : anns) {
+    if (a.sample < 0 || a.sample > n_samples)
+      throw IoError(source + ": annotation at sample " + std::to_string(a.sample) +
+                    " lies outside the record (" + std::to_string(n_samples) + " samples)");
+  }
+}
+
 std::optional<VfOnset> vf_onset(const Header& header, const std::vector<Annotation>* anns) {
   for (const auto& c : header.comments) {
     if (c.rfind("vfon:", 0) != 0) continue;

@@ -62,6 +62,11 @@ struct RhythmEpisode {
   std::int64_t start = 0;
   std::int64_t end = 0;
 };
+/// Throws IoError "<source>: annotation at sample S lies outside the record (N samples)" when an
+/// annotation falls before the start or past the end of a record of `n_samples` samples.
+void check_annotations_fit(const std::vector<Annotation>& annotations, std::int64_t n_samples,
+                           const std::string& source);
+
 /// Episodes in time order; the last one ends at `n_samples`.
 std::vector<RhythmEpisode> rhythm_episodes(const std::vector<Annotation>& annotations,
                                            std::int64_t n_samples);

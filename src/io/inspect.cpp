@@ -59,6 +59,7 @@ InspectReport inspect(const std::filesystem::path& record, const std::string& an
   std::vector<Annotation> anns;
   if (!ann.empty()) {
     anns = read_annotations(record, ann);
+    check_annotations_fit(anns, r.n_frames, annotation_path(record, ann).string());
     r.annotator = ann;
     r.n_annotations = static_cast<std::int64_t>(anns.size());
     for (const auto& a : anns) {

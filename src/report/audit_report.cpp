@@ -56,9 +56,13 @@ void band_limited_section(std::ostream& md, const eval::BandLimited& b, const fs
     md << "| " << h << " | " << (a ? percent_ci(a->accuracy) : "n/a") << " | "
        << (c ? percent_ci(c->accuracy) : "n/a") << " |\n";
   }
-  if (plot_png(out / "audit_band_limited.png", "Band-limited control (accuracy)",
-               "minutes before VF onset", "accuracy %",
-               {accuracy_series(b.full, "full 0-64 Hz"), accuracy_series(b.band, "band-limited")}))
+  const Chart chart{
+      "Band-limited control (accuracy)",
+      "minutes before VF onset",
+      "accuracy %",
+      {accuracy_series(b.full, "full 0-64 Hz"), accuracy_series(b.band, "band-limited")},
+      {{50.0, "chance"}}};
+  if (plot_png(out / "audit_band_limited.png", chart))
     md << "\n![band-limited](audit_band_limited.png)\n";
 }
 

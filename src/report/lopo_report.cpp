@@ -66,11 +66,19 @@ std::string lopo_markdown(const eval::LopoResult& r, const fs::path& out, const 
   md << "\n";
   const std::string reliability_png = stem + "_reliability.png",
                     horizons_png = stem + "_horizons.png";
-  if (plot_png(out / reliability_png, "Leave-one-patient-out reliability (" + stem + ")",
-               "mean predicted P(SCD) %", "observed SCD fraction %", {rel, diag}))
+  diag.style = Series::Style::kLines;
+  Chart reliability_chart{"Leave-one-patient-out reliability (" + stem + ")",
+                          "mean predicted P(SCD) %",
+                          "observed SCD fraction %",
+                          {rel, diag}};
+  reliability_chart.yrange = std::make_pair(0.0, 105.0);
+  if (plot_png(out / reliability_png, reliability_chart))
     md << "![reliability](" << reliability_png << ")\n\n";
-  if (plot_png(out / horizons_png, "Leave-one-patient-out by horizon (" + stem + ")",
-               "minutes before VF onset", "%", {auc_series, acc_series}))
+  if (plot_png(out / horizons_png, Chart{"Leave-one-patient-out by horizon (" + stem + ")",
+                                         "minutes before VF onset",
+                                         "%",
+                                         {auc_series, acc_series},
+                                         {{50.0, "chance"}}}))
     md << "![by horizon](" << horizons_png << ")\n\n";
   return md.str();
 }

@@ -23,6 +23,13 @@ void Series::add(double px, const stats::MeanCi& m) {
   hi.push_back(100 * std::clamp(m.hi, 0.0, 1.0));
 }
 
+void Series::add(double px, double py) {
+  x.push_back(px);
+  y.push_back(py);
+  lo.push_back(py);
+  hi.push_back(py);
+}
+
 Series accuracy_series(const train::ExperimentResult& r, const std::string& title) {
   Series s;
   s.title = title;
@@ -64,38 +71,77 @@ bool run_gnuplot(const fs::path& script) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-void write_script(std::ostream& gp, const fs::path& out, const std::string& title,
-                  const std::string& xlabel, const std::string& ylabel,
-                  const std::vector<Series>& series, bool log2_x) {
-  gp << "set terminal pngcairo size 900,540 noenhanced\nset output " << gnuplot_quote(out.string())
+// The y range: the data's lowest and highest values with a margin, kept within [0, 105].
+std::pair<double, double> auto_yrange(const Chart& c) {
+  double lo = 1e300, hi = -1e300;
+  for (const auto& s : c.series) {
+    for (double v : s.lo) lo = std::min(lo, v);
+    for (double v : s.hi) hi = std::max(hi, v);
+  }
+  for (const auto& h : c.hlines) {
+    lo = std::min(lo, h.y);
+    hi = std::max(hi, h.y);
+  }
+  if (lo > hi) return {0, 105};
+  const double margin = std::max(2.0, 0.08 * (hi - lo));
+  return {std::max(0.0, std::floor(lo - margin)), std::min(105.0, std::ceil(hi + margin))};
+}
+
+const char* style_of(Series::Style s) {
+  switch (s) {
+    case Series::Style::kPoints:
+      return "points pt 7 ps 1.6";
+    case Series::Style::kLines:
+      return "lines lw 2";
+    case Series::Style::kErrorLines:
+      break;
+  }
+  return "yerrorlines";
+}
+
+void write_script(std::ostream& gp, const fs::path& out, const Chart& c) {
+  gp << "set terminal pngcairo size 960,560 noenhanced\nset output " << gnuplot_quote(out.string())
      << "\n";
-  gp << "set title " << gnuplot_quote(title) << "\nset xlabel " << gnuplot_quote(xlabel)
-     << "\nset ylabel " << gnuplot_quote(ylabel) << "\n";
-  gp << "set grid\nset key outside right\nset yrange [0:105]\n";
-  if (log2_x) gp << "set logscale x 2\n";
+  gp << "set title " << gnuplot_quote(c.title) << "\nset xlabel " << gnuplot_quote(c.xlabel)
+     << "\nset ylabel " << gnuplot_quote(c.ylabel) << "\n";
+  const auto [ylo, yhi] = c.yrange ? *c.yrange : auto_yrange(c);
+  gp << "set grid\nset key below horizontal box font ',9'\nset bmargin 6\nset yrange [" << ylo
+     << ":" << yhi << "]\n";
+  if (c.log2_x) gp << "set logscale x 2\n";
+  if (c.x_clock) gp << "set xdata time\nset timefmt '%s'\nset format x '%H:%M'\n";
   gp << "plot ";
-  for (std::size_t s = 0; s < series.size(); ++s) {
-    gp << (s ? ", " : "") << "'-' using 1:2:3:4 with yerrorlines title "
-       << gnuplot_quote(series[s].title);
+  bool first = true;
+  for (const auto& s : c.series) {
+    gp << (first ? "" : ", ") << "'-' using 1:2"
+       << (s.style == Series::Style::kErrorLines ? ":3:4" : "") << " with " << style_of(s.style)
+       << " title " << gnuplot_quote(s.title);
+    first = false;
+  }
+  for (const auto& h : c.hlines) {
+    gp << (first ? "" : ", ") << h.y << " with lines dt 2 lw 2 title " << gnuplot_quote(h.title);
+    first = false;
   }
   gp << "\n";
-  for (const auto& s : series) {
-    for (std::size_t i = 0; i < s.x.size(); ++i)
-      gp << s.x[i] << " " << s.y[i] << " " << s.lo[i] << " " << s.hi[i] << "\n";
+  for (const auto& s : c.series) {
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      gp << s.x[i] << " " << s.y[i];
+      if (s.style == Series::Style::kErrorLines) gp << " " << s.lo[i] << " " << s.hi[i];
+      gp << "\n";
+    }
     gp << "e\n";
   }
 }
 
 }  // namespace
 
-bool plot_png(const fs::path& png, const std::string& title, const std::string& xlabel,
-              const std::string& ylabel, const std::vector<Series>& series, bool log2_x) {
+bool plot_png(const fs::path& png, const Chart& chart) {
   const fs::path tmp = png.string() + ".tmp." + std::to_string(::getpid());
   const fs::path script = tmp.string() + ".gp";
   {
     std::ofstream gp(script);
     if (!gp) return false;
-    write_script(gp, tmp, title, xlabel, ylabel, series, log2_x);
+    gp.precision(10);
+    write_script(gp, tmp, chart);
   }
   const bool ok = run_gnuplot(script) && fs::exists(tmp);
   std::error_code ec;

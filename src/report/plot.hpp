@@ -1,7 +1,9 @@
 #pragma once
 // Line charts with gnuplot, run without a shell; every string is escaped for gnuplot.
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "stats/metrics.hpp"
@@ -9,13 +11,41 @@
 
 namespace scapredict::report {
 
-/// One line with error bars: points (x, y) with the interval [lo, hi].
+/// One line of a chart: points (x, y) with the interval [lo, hi].
 struct Series {
+  enum class Style { kErrorLines, kPoints, kLines };
   std::string title;
   std::vector<double> x, y, lo, hi;
+  Style style = Style::kErrorLines;
   /// Adds the point (x, 100 mean) with its interval in percent, clipped to [0, 100]; a NaN mean
   /// adds nothing.
   void add(double x, const stats::MeanCi& m);
+  /// Adds a point without an interval.
+  void add(double x, double y);
+};
+
+/// A horizontal reference line.
+struct HLine {
+  double y = 0;
+  std::string title;
+};
+
+struct Chart {
+  Chart() = default;
+  Chart(std::string title_, std::string xlabel_, std::string ylabel_,
+        std::vector<Series> series_ = {}, std::vector<HLine> hlines_ = {})
+      : title(std::move(title_)),
+        xlabel(std::move(xlabel_)),
+        ylabel(std::move(ylabel_)),
+        series(std::move(series_)),
+        hlines(std::move(hlines_)) {}
+  std::string title, xlabel, ylabel;
+  std::vector<Series> series;
+  std::vector<HLine> hlines;
+  bool log2_x = false;
+  /// y axis range; none: from the data with a margin, within [0, 100].
+  std::optional<std::pair<double, double>> yrange;
+  bool x_clock = false;  ///< x values are seconds since midnight, shown as HH:MM
 };
 
 /// Accuracy by horizon of an experiment, in percent with 95 % CIs.
@@ -25,9 +55,8 @@ Series accuracy_series(const train::ExperimentResult& r, const std::string& titl
 /// invalid bytes replaced by '?'.
 std::string gnuplot_quote(const std::string& text);
 
-/// Draws `series` into `png` (written aside and renamed into place). Returns false, writing
+/// Draws `chart` into `png` (written aside and renamed into place). Returns false, writing
 /// nothing, when gnuplot is not installed or fails.
-bool plot_png(const std::filesystem::path& png, const std::string& title, const std::string& xlabel,
-              const std::string& ylabel, const std::vector<Series>& series, bool log2_x = false);
+bool plot_png(const std::filesystem::path& png, const Chart& chart);
 
 }  // namespace scapredict::report

@@ -3,6 +3,9 @@
 #include <cstdio>
 
 #include "data/minutes.hpp"
+#include "io/header.hpp"
+
+#include <set>
 
 namespace scapredict::train {
 
@@ -12,6 +15,23 @@ std::vector<std::string> patient_ids(const data::Cohort& c, const std::vector<in
   std::vector<std::string> out;
   for (int i : v) out.push_back(c.patient(scd, i).id);
   return out;
+}
+
+// Sampling rates and gains (channel 0) of the records a model trains on: what predict compares a
+// new record with.
+nlohmann::json training_data(const data::Cohort& c, const data::RepetitionPlan& plan) {
+  std::set<double> fs, gain;
+  auto add = [&](bool scd, const std::vector<int>& v) {
+    for (int i : v) {
+      const auto h = io::read_header(c.patient(scd, i).record);
+      fs.insert(h.fs_hz);
+      if (!h.signals.empty()) gain.insert(h.signals.front().adc_gain);
+    }
+  };
+  add(true, plan.train_scd);
+  add(false, plan.train_normal);
+  return {{"fs_hz", std::vector<double>(fs.begin(), fs.end())},
+          {"gain_adu_per_mv", std::vector<double>(gain.begin(), gain.end())}};
 }
 
 }  // namespace
@@ -43,7 +63,8 @@ model::Classifier fit_first_split(const data::Cohort& c, const data::ProtocolCon
                     {"test_patients",
                      {{"scd", patient_ids(c, plan.test_scd, true)},
                       {"normal", patient_ids(c, plan.test_normal, false)}}},
-                    {"rejected_minutes", prepared.rejected}});
+                    {"rejected_minutes", prepared.rejected},
+                    {"training_data", training_data(c, plan)}});
   return clf;
 }
 
