@@ -1,6 +1,7 @@
 // Cohort building, patient-disjoint splits and end-to-end determinism on a small simulated cohort.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <set>
 
 #include "sim/simulate.hpp"
@@ -41,6 +42,7 @@ data::ProtocolConfig small_protocol() {
 TEST(Cohort, LoadsSimulatedDataAndSaysSo) {
   SmallCohort s;
   EXPECT_TRUE(s.c.source.simulated);
+  EXPECT_EQ(s.c.source.kind, "simulated");
   EXPECT_NE(s.c.source.description.find("SIMULATED"), std::string::npos);
   EXPECT_EQ(s.c.scd.size(), 6u);
   EXPECT_EQ(s.c.normal.size(), 6u);
@@ -61,6 +63,32 @@ TEST(Cohort, RealDataOnsetsAreCrossCheckedAgainstTheTable) {
   }
   EXPECT_NEAR(data::sddb_onset_table().at("30"), 7 * 3600 + 54 * 60 + 33, 1e-9);
   EXPECT_EQ(data::sddb_onset_table().size(), 20u);
+}
+
+TEST(Cohort, OwnRecordsAreUserDataWithOnsetsFromHeadersOrAFile) {
+  TempDir dir;
+  // Same device for both groups: the "NSRDB" records are at 250 Hz, so not PhysioNet's.
+  sim::simulate(scapredict::testing::small_sim(dir.path(), 1.0, 0.0, 0.4, 0.3, 3));
+  std::filesystem::remove(dir / "truth.json");
+  auto c = data::load_cohort(dir.path());
+  EXPECT_EQ(c.source.kind, "user");
+  EXPECT_FALSE(c.source.simulated);
+  EXPECT_EQ(c.source.description.rfind("user data in", 0), 0u) << c.source.description;
+  ASSERT_EQ(c.scd.size(), 3u);  // onsets from the headers, not checked against PhysioNet's
+  const double onset = *c.scd[0].onset_s;
+  const std::string first = c.scd[0].id.substr(5);
+  char agree[64], disagree[64];
+  std::snprintf(agree, sizeof agree, "record,onset\n%s,0:%02d:%02d\n", first.c_str(),
+                static_cast<int>(onset) / 60, static_cast<int>(onset) % 60);
+  std::snprintf(disagree, sizeof disagree, "record,onset\n%s,0:01:00\n", first.c_str());
+  scapredict::testing::write_text(dir / "agree.csv", agree);
+  scapredict::testing::write_text(dir / "disagree.csv", disagree);
+  scapredict::testing::write_text(dir / "unknown.csv", "record,onset\nnosuch,0:01:00\n");
+  EXPECT_EQ(data::load_cohort(dir.path(), {dir / "agree.csv"}).scd.size(), 3u);
+  EXPECT_THROW(data::load_cohort(dir.path(), {dir / "disagree.csv"}), data::DataError);
+  EXPECT_THROW(data::load_cohort(dir.path(), {dir / "unknown.csv"}), data::DataError);
+  scapredict::testing::write_text(dir / "truth.json", "not json");
+  EXPECT_THROW(data::load_cohort(dir.path()), data::DataError);
 }
 
 TEST(Cohort, OnsetTableParserRejectsABadTime) {

@@ -1,4 +1,6 @@
 // train, evaluate, predict, reproduce: the paper's method and its application.
+#include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -26,8 +28,8 @@ void add_run_flags(CLI::App* cmd, RunConfig& run, bool repetitions) {
       ->check(CLI::Range(0, 1024));
 }
 
-void apply_threads(const RunConfig& run) {
-  model::set_threads(run.threads);
+void apply_threads(RunConfig& run) {
+  run.threads = model::set_threads(run.threads);  // the count in force, written with results
 }
 
 namespace {
@@ -48,6 +50,7 @@ void add_train(CLI::App& app) {
       ->check(CLI::IsMember({128, 256, 512, 1024, 2048, 4096}));
   add_run_flags(cmd, *run, false);
   cmd->callback([=] {
+    check_writable(*out);  // before training, not after
     apply_threads(*run);
     cfg->arch = model::parse_arch(*arch);
     cfg->features.input = features::parse_input_kind(*input);
@@ -71,13 +74,27 @@ void add_evaluate(CLI::App& app) {
   cmd->callback([=] {
     const auto clf = model::Classifier::load(*model_path);
     const auto c = load_data(*d);
-    const auto j = eval::evaluate_held_out(c, clf, stderr_progress()).to_json();
+    const auto r = eval::evaluate_held_out(c, clf, stderr_progress());
     std::cout << "Data: " << c.source.description << "\n";
-    std::cout << "minutes_before_onset accuracy sensitivity specificity auroc n\n";
-    for (const auto& h : j["horizons"]) {
-      std::cout << h["minutes_before_onset"] << " " << h["accuracy"] << " " << h["sensitivity"]
-                << " " << h["specificity"] << " " << h["auroc"] << " " << h["n"] << "\n";
+    std::cout << "Model: trained on " << clf.metadata().value("data_source", std::string("?"))
+              << "\n";
+    std::cout << "minutes_before_onset scd_minutes normal_minutes accuracy sensitivity specificity "
+                 "auroc\n";
+    auto num = [](double v) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.3f", v);
+      return std::isfinite(v) ? std::string(b) : std::string("n/a");
+    };
+    for (const auto& h : r.horizons) {
+      const auto& cf = h.confusion;
+      const int scd = cf.tp + cf.fn, normal = cf.tn + cf.fp;
+      // With one class only, "accuracy" would be sensitivity or specificity under another name.
+      const double acc = scd > 0 && normal > 0 ? cf.accuracy() : std::nan("");
+      std::cout << h.horizon << " " << scd << " " << normal << " " << num(acc) << " "
+                << num(cf.sensitivity()) << " " << num(cf.specificity()) << " " << num(h.auroc)
+                << "\n";
     }
+    const auto j = r.to_json();
     if (!out->empty()) write_file_atomic(*out, json_text(j));
   });
 }

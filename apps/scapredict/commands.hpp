@@ -12,6 +12,6 @@ void add_audit_command(CLI::App& app);
 
 /// --seed, --repetitions, --epochs, --threads into `run` (repetitions only when asked).
 void add_run_flags(CLI::App* cmd, RunConfig& run, bool repetitions);
-/// Applies run.threads to LibTorch.
-void apply_threads(const RunConfig& run);
+/// Applies run.threads to LibTorch and stores the count in force back into it.
+void apply_threads(RunConfig& run);
 }  // namespace scapredict::cli

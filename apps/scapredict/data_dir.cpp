@@ -14,6 +14,8 @@ void DataFlags::add(CLI::App* cmd) {
                   "Directory with sddb/ and nsrdb/ (PhysioNet layout); default: data/physionet, "
                   "else simulated");
   cmd->add_option("--cache", cache, "Where the simulated cohort is cached");
+  cmd->add_option("--onsets", onsets,
+                  "CSV of VF onsets (record,H:MM:SS) for records without a vfon header comment");
 }
 
 namespace {
@@ -39,10 +41,12 @@ fs::path simulated_default(const fs::path& cache_dir) {
 }  // namespace
 
 data::Cohort load_data(const DataFlags& flags) {
-  if (!flags.data.empty()) return data::load_cohort(flags.data);
+  data::LoadOptions options;
+  if (!flags.onsets.empty()) options.onsets_file = flags.onsets;
+  if (!flags.data.empty()) return data::load_cohort(flags.data, options);
   if (fs::is_directory("data/physionet/sddb") && fs::is_directory("data/physionet/nsrdb")) {
     std::cerr << "data: using REAL PhysioNet data in data/physionet\n";
-    return data::load_cohort("data/physionet");
+    return data::load_cohort("data/physionet", options);
   }
   return data::load_cohort(simulated_default(flags.cache));
 }

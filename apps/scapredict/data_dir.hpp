@@ -14,6 +14,7 @@ namespace scapredict::cli {
 struct DataFlags {
   std::string data;
   std::string cache = ".cache";
+  std::string onsets;
   void add(CLI::App* cmd);
 };
 

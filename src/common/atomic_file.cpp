@@ -39,6 +39,19 @@ void write_file_atomic(const fs::path& path, std::string_view text) {
                               reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
+void check_writable(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw Error(path.string() + ": is a directory, not a file");
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) throw Error(path.string() + ": its directory does not exist");
+  fs::path probe = path;
+  probe += ".tmp." + std::to_string(::getpid()) + ".probe";
+  std::FILE* f = std::fopen(probe.c_str(), "wb");
+  if (!f) throw Error(path.string() + ": cannot create a file in its directory");
+  std::fclose(f);
+  fs::remove(probe, ec);
+}
+
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path.string() + ": cannot open file");

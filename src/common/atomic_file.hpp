@@ -12,6 +12,10 @@ namespace scapredict {
 void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
 void write_file_atomic(const std::filesystem::path& path, std::string_view text);
 
+/// Checks that `path` can be written (as write_file_atomic would: a temporary file beside it,
+/// then a rename) without touching `path` itself. Throws scapredict::Error naming the path.
+void check_writable(const std::filesystem::path& path);
+
 /// Reads a whole file. Throws scapredict::Error naming the path when it cannot be opened.
 std::string read_file(const std::filesystem::path& path);
 

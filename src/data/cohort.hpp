@@ -32,6 +32,7 @@ struct Patient {
 /// Where the data came from, printed on the first line of every result.
 struct DataSource {
   bool simulated = true;
+  std::string kind;  ///< "simulated", "physionet" (the PhysioNet SDDB/NSRDB records) or "user"
   std::filesystem::path dir;
   std::string description;  ///< "REAL PhysioNet data in DIR" or "SIMULATED cohort (...)"
   nlohmann::json knobs;     ///< the simulator's knobs and seed (simulated data only)
@@ -57,9 +58,17 @@ OnsetTable parse_onset_table(std::string_view csv, const std::string& source);
 /// PhysioNet's SDDB onsets (docs/data/sddb-vf-onsets.csv, compiled into the library).
 const OnsetTable& sddb_onset_table();
 
-/// Reads DIR/sddb and DIR/nsrdb (PhysioNet layout: RECORDS, .hea, .dat, annotations). SCD onsets
-/// come from the header comment vfon; on real data each is cross-checked against
-/// sddb_onset_table() and a disagreement is a DataError naming the header.
-Cohort load_cohort(const std::filesystem::path& dir);
+struct LoadOptions {
+  /// Onsets of records whose headers have no vfon comment (parse_onset_table's CSV:
+  /// `record,H:MM:SS` after a header line); where both exist they must agree.
+  std::optional<std::filesystem::path> onsets_file;
+};
+
+/// Reads DIR/sddb (patients who had VF) and DIR/nsrdb (normals) in PhysioNet layout (RECORDS or
+/// every .hea, signals, annotations). Onsets come from the header comment vfon or the onsets
+/// file. The data is labelled SIMULATED (truth.json from `scapredict simulate`), REAL PhysioNet
+/// SDDB/NSRDB (every record one of PhysioNet's, at 250 and 128 Hz; onsets then cross-checked
+/// against sddb_onset_table()), or user data. Throws DataError naming the file and the problem.
+Cohort load_cohort(const std::filesystem::path& dir, const LoadOptions& options = {});
 
 }  // namespace scapredict::data

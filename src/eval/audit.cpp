@@ -211,10 +211,10 @@ LeaveOnePatientOut probe_leave_one_patient_out(const data::Cohort& cohort, const
 }
 
 nlohmann::json AuditResult::to_json() const {
-  nlohmann::json j = {{"scapredict_version", kVersion},
-                      {"seed", config.run.seed},
-                      {"repetitions", config.run.repetitions},
-                      {"epochs", config.run.epochs}};
+  nlohmann::json j = {
+      {"scapredict_version", kVersion},        {"seed", config.run.seed},
+      {"repetitions", config.run.repetitions}, {"epochs", config.run.epochs},
+      {"run", config.run.to_json()},           {"protocol", config.protocol.to_json()}};
   j["data"] = {{"description", source.description},
                {"simulated", source.simulated},
                {"dir", source.dir.string()},

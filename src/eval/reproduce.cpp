@@ -42,6 +42,7 @@ nlohmann::json ReproduceResult::to_json() const {
       {"scapredict_version", kVersion},
       {"torch_version", TORCH_VERSION},
       {"protocol", protocol_json},
+      {"run", run.to_json()},
       {"rejected_minutes", rejected_minutes},
       {"excluded_records", excluded_records},
       {"seconds", seconds},

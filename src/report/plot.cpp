@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <fstream>
@@ -41,7 +42,7 @@ std::string gnuplot_quote(const std::string& text) {
   std::string out = "'";
   for (unsigned char c : text) {
     if (c == '\'')
-      out += "''";
+      out += "\xe2\x80\x99";  // gnuplot 5.4 has no escape for ' inside '...': a typographic one
     else if (c < 0x20 || c == 0x7f)
       out += '?';
     else
@@ -135,8 +136,14 @@ void write_script(std::ostream& gp, const fs::path& out, const Chart& c) {
 }  // namespace
 
 bool plot_png(const fs::path& png, const Chart& chart) {
-  const fs::path tmp = png.string() + ".tmp." + std::to_string(::getpid());
-  const fs::path script = tmp.string() + ".gp";
+  // gnuplot writes to a plain name beside the target (any byte may be in `png`); the result is
+  // renamed into place.
+  static std::atomic<unsigned> counter{0};
+  const std::string stem =
+      ".plot.tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  const fs::path dir = png.has_parent_path() ? png.parent_path() : fs::path(".");
+  const fs::path tmp = dir / (stem + ".png");
+  const fs::path script = dir / (stem + ".gp");
   {
     std::ofstream gp(script);
     if (!gp) return false;

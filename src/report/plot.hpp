@@ -51,8 +51,8 @@ struct Chart {
 /// Accuracy by horizon of an experiment, in percent with 95 % CIs.
 Series accuracy_series(const train::ExperimentResult& r, const std::string& title);
 
-/// A gnuplot single-quoted string literal holding `text`: quotes doubled, control characters and
-/// invalid bytes replaced by '?'.
+/// A gnuplot single-quoted string literal holding `text` (where gnuplot substitutes nothing):
+/// ' becomes the typographic apostrophe U+2019, control characters '?'.
 std::string gnuplot_quote(const std::string& text);
 
 /// Draws `chart` into `png` (written aside and renamed into place). Returns false, writing

@@ -12,6 +12,7 @@
 #include "common/run_config.hpp"
 #include "common/text.hpp"
 #include "io/annotation.hpp"
+#include "io/physionet.hpp"
 #include "io/signal.hpp"
 #include "scapredict/version.hpp"
 #include "sim/physiology.hpp"
@@ -42,10 +43,7 @@ const std::vector<SddbRecordFacts>& sddb_facts() {
 }
 
 const std::vector<std::string>& nsrdb_names() {
-  static const std::vector<std::string> names = {
-      "16265", "16272", "16273", "16420", "16483", "16539", "16773", "16786", "16795",
-      "17052", "17453", "18177", "18184", "19088", "19090", "19093", "19140", "19830"};
-  return names;
+  return io::nsrdb_record_names();
 }
 
 Recorder sddb_recorder() {
