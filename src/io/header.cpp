@@ -165,7 +165,8 @@ SignalSpec parse_signal_line(std::string_view line, const LineContext& ctx) {
     // The description is the rest of the line, spaces included.
     size_t pos = static_cast<size_t>(f[8].data() - line.data());
     std::string_view rest = line.substr(pos);
-    while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) rest.remove_suffix(1);
+    while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r'))
+      rest.remove_suffix(1);
     s.description = std::string(rest);
   }
   if (!have_baseline) s.baseline = s.adc_zero;
@@ -237,7 +238,11 @@ Header parse_header(std::string_view text, const std::string& source) {
     if (line[0] == '#') {
       std::string_view c = line.substr(1);
       size_t b = c.find_first_not_of(" \t");
-      h.comments.emplace_back(b == std::string_view::npos ? std::string_view{} : c.substr(b));
+      c = b == std::string_view::npos ? std::string_view{} : c.substr(b);
+      // Trailing blanks and CRs are line-end noise: keeping them would not survive a round trip.
+      while (!c.empty() && (c.back() == ' ' || c.back() == '\t' || c.back() == '\r'))
+        c.remove_suffix(1);
+      h.comments.emplace_back(c);
       continue;
     }
     if (!have_record_line) {

@@ -64,16 +64,31 @@ ModelFile decode_model_file(std::string_view bytes, const std::string& source) {
   if (hlen > bytes.size() - pos || bytes.size() - pos - hlen < 1 || bytes[pos + hlen] != '\n')
     throw bad("corrupt model file (truncated header)");
   ModelFile f;
+  // Nesting is bounded: the writer (a recursive serializer) must never run out of stack.
+  constexpr int kMaxDepth = 64;
+  struct TooDeep {};
   try {
-    f.header = nlohmann::json::parse(bytes.substr(pos, hlen));
+    f.header = nlohmann::json::parse(bytes.substr(pos, hlen),
+                                     [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+                                       if (depth > kMaxDepth) throw TooDeep{};
+                                       return true;
+                                     });
   } catch (const nlohmann::json::exception&) {
     throw bad("corrupt model file (header is not JSON)");
+  } catch (const TooDeep&) {
+    throw bad("corrupt model file (header nested deeper than " + std::to_string(kMaxDepth) + ")");
   }
-  if (!f.header.is_object() || f.header.value("format", "") != "scapredict-model")
+  const auto format = f.header.is_object() ? f.header.find("format") : f.header.end();
+  if (!f.header.is_object() || format == f.header.end() || !format->is_string() ||
+      format->get<std::string>() != "scapredict-model")
     throw bad("not a scapredict model file");
-  const auto version = f.header.value("format_version", -1);
-  if (version != kModelFormatVersion)
-    throw bad("model file format version " + std::to_string(version) +
+  const auto version = f.header.find("format_version");
+  if (version == f.header.end() || !version->is_number_integer() ||
+      version->get<std::int64_t>() != kModelFormatVersion)
+    throw bad("model file format version " +
+              (version == f.header.end()      ? std::string("missing")
+               : version->is_number_integer() ? std::to_string(version->get<std::int64_t>())
+                                              : quote_field(json_text(*version, -1))) +
               ", this scapredict reads version " + std::to_string(kModelFormatVersion) +
               " (train the model again)");
   pos += hlen + 1;
