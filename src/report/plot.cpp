@@ -106,8 +106,9 @@ void write_script(std::ostream& gp, const fs::path& out, const Chart& c) {
   gp << "set title " << gnuplot_quote(c.title) << "\nset xlabel " << gnuplot_quote(c.xlabel)
      << "\nset ylabel " << gnuplot_quote(c.ylabel) << "\n";
   const auto [ylo, yhi] = c.yrange ? *c.yrange : auto_yrange(c);
-  gp << "set grid\nset key below horizontal box font ',9'\nset bmargin 6\nset offsets graph 0.03, graph 0.03, 0, 0\nset yrange [" << ylo
-     << ":" << yhi << "]\n";
+  gp << "set grid\nset key below horizontal box font ',9'\nset bmargin 6\nset offsets graph 0.03, "
+        "graph 0.03, 0, 0\nset yrange ["
+     << ylo << ":" << yhi << "]\n";
   if (c.log2_x) gp << "set logscale x 2\n";
   if (c.x_clock) gp << "set xdata time\nset timefmt '%s'\nset format x '%H:%M'\n";
   gp << "plot ";
