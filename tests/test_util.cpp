@@ -1,12 +1,21 @@
 #include "test_util.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
+
+extern char** environ;
 
 namespace scapredict::testing {
 namespace fs = std::filesystem;
@@ -33,29 +42,72 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-static std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
+
+// Longest a CLI run may take before it is killed (below ctest's per-test limit of 600 s).
+constexpr auto kCliTimeout = std::chrono::seconds(540);
+
+}  // namespace
 
 CliResult run_cli(const std::vector<std::string>& args) {
   TempDir tmp;
-  std::string cmd = quote(SCAPREDICT_CLI_PATH);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd +=
-      " >" + quote((tmp / "out").string()) + " 2>" + quote((tmp / "err").string()) + " </dev/null";
-  int status = std::system(cmd.c_str());
+  const std::string out_path = (tmp / "out").string();
+  const std::string err_path = (tmp / "err").string();
+  // No shell: the arguments reach the program byte for byte (quotes, $(), backticks, newlines).
+  std::vector<std::string> argv_store;
+  argv_store.reserve(args.size() + 1);
+  argv_store.emplace_back(SCAPREDICT_CLI_PATH);
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  argv.reserve(argv_store.size() + 1);
+  for (auto& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
   CliResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  auto slurp = [](const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  r.out = slurp(tmp / "out");
-  r.err = slurp(tmp / "err");
+  posix_spawn_file_actions_t actions;
+  if (posix_spawn_file_actions_init(&actions) != 0) return r;
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = -1;
+  int rc = 0;
+  // While the executable is being relinked it may briefly be missing, not yet executable or
+  // busy: wait for it rather than fail.
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    if (rc != ETXTBSY && rc != EACCES && rc != ENOENT) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    r.err = std::string("run_cli: cannot start ") + argv[0] + ": " + std::strerror(rc);
+    return r;
+  }
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + kCliTimeout;
+  bool killed = false;
+  while (true) {
+    const pid_t w = ::waitpid(pid, &status, WNOHANG);
+    if (w == pid) break;
+    if (w < 0 && errno != EINTR) break;
+    if (!killed && std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  r.exit_code = WIFEXITED(status) && !killed ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
   return r;
 }
 

@@ -30,7 +30,9 @@ struct CliResult {
   std::string out;
   std::string err;
 };
-/// Runs the scapredict executable with `args` (shell-quoted here).
+/// Runs the scapredict executable with `args`, without a shell (every argument reaches it
+/// literally), stdin from /dev/null; stdout and stderr are captured. exit_code is -1 when the
+/// program died from a signal or ran past the time limit (540 s) and was killed.
 CliResult run_cli(const std::vector<std::string>& args);
 
 /// Knobs of a small simulated cohort in `dir`: `patients` SDDB and `patients` NSRDB records,

@@ -3,7 +3,9 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "common/atomic_file.hpp"
 #include "data_dir.hpp"
+#include "flags.hpp"
 #include "progress.hpp"
 #include "report/audit_report.hpp"
 
@@ -21,11 +23,19 @@ void add_audit_command(CLI::App& app) {
   cmd->add_option("--out", *out, "Output directory");
   cmd->add_option("--physionet", *phys, "Real excerpts (nsrdb-1min, cudb) for probes 1 and 2");
   add_run_flags(cmd, cfg->run, true);
-  cmd->add_option("--band", *band, "Band for probe 3, e.g. --band 0.5 40")->expected(2);
+  cmd->add_option("--band", *band, "Band for probe 3 in Hz, e.g. --band 0.5 40")
+      ->expected(2)
+      ->check(finite_range(0, 64));
   cmd->add_option("--bootstrap", cfg->bootstrap_resamples,
                   "Patient-bootstrap resamples for probe 6")
-      ->check(CLI::Range(100, 100000));
+      ->check(whole_range(100, 100000));
   cmd->callback([=] {
+    if (band->size() == 2 && !((*band)[1] - (*band)[0] >= 0.5))
+      throw CLI::ValidationError("--band", "the high edge " + std::to_string((*band)[1]) +
+                                               " Hz must exceed the low edge " +
+                                               std::to_string((*band)[0]) +
+                                               " Hz by 0.5 Hz or more");
+    check_output_dir(*out);
     apply_threads(cfg->run);
     if (std::filesystem::is_directory(*phys)) cfg->physionet = *phys;
     if (band->size() == 2) cfg->band_hz = {(*band)[0], (*band)[1]};

@@ -7,6 +7,7 @@
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
 #include "dsp/prepare.hpp"
+#include "flags.hpp"
 #include "io/inspect.hpp"
 
 namespace scapredict::cli {
@@ -40,17 +41,18 @@ void add_io_commands(CLI::App& app) {
     auto before = std::make_shared<std::optional<int>>();
     cmd->add_option("record", *record, "Record path")->required();
     auto* m = cmd->add_option("--minute", *minute, "Minute index from the record start (0-based)")
-                  ->check(CLI::Range(0, 1 << 30));
+                  ->check(whole_range(0, 1 << 30));
     auto* b = cmd->add_option("--before-onset", *before, "K-th minute before the VF onset (K >= 1)")
-                  ->check(CLI::Range(1, 1 << 30));
+                  ->check(whole_range(1, 1 << 30));
     m->excludes(b);
     cmd->add_option("--bins", req->bins, "Number of bins (power of two, 128..4096)")
-        ->check(CLI::IsMember({128, 256, 512, 1024, 2048, 4096}));
-    cmd->add_option("--signal", req->signal, "Signal index")->check(CLI::Range(0, 4095));
+        ->check(one_of({"128", "256", "512", "1024", "2048", "4096"}, "bin count"));
+    cmd->add_option("--signal", req->signal, "Signal index")->check(whole_range(0, 4095));
     cmd->add_option("--annotator", req->annotator, "Annotator used to find the onset");
     cmd->add_option("--out", *out, "Write CSV here instead of stdout");
     cmd->callback([=] {
-      if (!*minute && !*before) throw CLI::RequiredError("--minute or --before-onset");
+      if (!*minute && !*before)
+        throw CLI::ValidationError("--minute", "required (or --before-onset)");
       req->record = *record;
       req->minute = *minute;
       req->before_onset = *before;

@@ -22,10 +22,10 @@ void add_run_flags(CLI::App* cmd, RunConfig& run, bool repetitions) {
   add_seed_option(cmd, run.seed, "Base seed of splits, minutes and training");
   if (repetitions)
     cmd->add_option("--repetitions", run.repetitions, "Repetitions (paper: 10)")
-        ->check(CLI::Range(1, 1000));
-  cmd->add_option("--epochs", run.epochs, "Training epochs")->check(CLI::Range(1, 100000));
+        ->check(whole_range(1, 1000));
+  cmd->add_option("--epochs", run.epochs, "Training epochs")->check(whole_range(1, 100000));
   cmd->add_option("--threads", run.threads, "LibTorch threads (0: its default)")
-      ->check(CLI::Range(0, 1024));
+      ->check(whole_range(0, 1024));
 }
 
 void apply_threads(RunConfig& run) {
@@ -44,10 +44,12 @@ void add_train(CLI::App& app) {
   auto run = std::make_shared<RunConfig>();
   d->add(cmd);
   cmd->add_option("--out", *out, "Model file to write (.spm)")->required();
-  cmd->add_option("--arch", *arch, "cnn1d, mlp, lstm, gru, rnn");
-  cmd->add_option("--input", *input, "dft, raw, dwt, spectrogram");
+  cmd->add_option("--arch", *arch, "Architecture")
+      ->check(one_of({"cnn1d", "mlp", "lstm", "gru", "rnn"}, "architecture"));
+  cmd->add_option("--input", *input, "Input representation")
+      ->check(one_of({"dft", "raw", "dwt", "spectrogram"}, "input"));
   cmd->add_option("--bins", cfg->features.bins, "DFT bins")
-      ->check(CLI::IsMember({128, 256, 512, 1024, 2048, 4096}));
+      ->check(one_of({"128", "256", "512", "1024", "2048", "4096"}, "bin count"));
   add_run_flags(cmd, *run, false);
   cmd->callback([=] {
     check_writable(*out);  // before training, not after
@@ -72,6 +74,7 @@ void add_evaluate(CLI::App& app) {
   cmd->add_option("--model", *model_path, "Model file")->required();
   cmd->add_option("--out", *out, "Write JSON here as well");
   cmd->callback([=] {
+    if (!out->empty()) check_writable(*out);
     const auto clf = model::Classifier::load(*model_path);
     const auto c = load_data(*d);
     const auto r = eval::evaluate_held_out(c, clf, stderr_progress());
@@ -108,12 +111,14 @@ void add_predict(CLI::App& app) {
   auto options = std::make_shared<infer::PredictOptions>();
   cmd->add_option("record", *record, "Record path")->required();
   cmd->add_option("--model", *model_path, "Model file")->required();
-  cmd->add_option("--channel", options->channel, "Signal index")->check(CLI::Range(0, 4095));
+  cmd->add_option("--channel", options->channel, "Signal index")->check(whole_range(0, 4095));
   cmd->add_option("--annotator", options->annotator,
                   "Annotator holding the VF onset (default: atr, else ari)");
   cmd->add_option("--out", *out, "CSV (or .json) output; default stdout");
   cmd->add_option("--plot", *plot, "PNG risk timeline");
   cmd->callback([=] {
+    if (!out->empty()) check_writable(*out);
+    if (!plot->empty()) check_writable(*plot);
     const auto clf = model::Classifier::load(*model_path);
     const auto r = infer::predict_record(clf, *record, *options);
     for (const auto& w : r.warnings)
@@ -141,6 +146,7 @@ void add_reproduce(CLI::App& app) {
   cmd->add_option("--out", *out, "Output directory");
   add_run_flags(cmd, *run, true);
   cmd->callback([=] {
+    check_output_dir(*out);
     apply_threads(*run);
     const auto c = load_data(*d);
     std::cerr << "reproduce: " << c.source.description << "\n";

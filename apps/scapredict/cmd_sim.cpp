@@ -33,7 +33,7 @@ void add_sim_commands(CLI::App& app) {
       ->check(finite_range(0.02, 48));
   cmd->add_flag("--full", cfg->full,
                 "Real onset times, full pre-onset lengths, 24 h NSRDB records");
-  cmd->add_option("--threads", cfg->threads, "Worker threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", cfg->threads, "Worker threads")->check(whole_range(1, 256));
   cmd->add_option("--compare-real", *compare,
                   "Measure realism against ../shared/physionet-style data instead");
   cmd->callback([=] {

@@ -41,15 +41,40 @@ void write_file_atomic(const fs::path& path, std::string_view text) {
 
 void check_writable(const fs::path& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) throw Error(path.string() + ": is a directory, not a file");
+  if (fs::is_directory(path, ec))
+    throw Error(path.string() + ": cannot write a file here, it is a directory");
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec)) throw Error(path.string() + ": its directory does not exist");
+  if (!fs::is_directory(dir, ec))
+    throw Error(path.string() + ": cannot write here, its directory does not exist");
   fs::path probe = path;
   probe += ".tmp." + std::to_string(::getpid()) + ".probe";
   std::FILE* f = std::fopen(probe.c_str(), "wb");
   if (!f) throw Error(path.string() + ": cannot create a file in its directory");
   std::fclose(f);
   fs::remove(probe, ec);
+}
+
+void check_output_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) throw Error(dir.string() + ": exists and is not a directory");
+    return;
+  }
+  for (fs::path p = dir.parent_path(); !p.empty(); p = p.parent_path()) {
+    if (fs::exists(p, ec)) {
+      if (!fs::is_directory(p, ec))
+        throw Error(dir.string() + ": cannot be created, " + p.string() + " is not a directory");
+      return;
+    }
+    if (p == p.parent_path()) break;
+  }
+}
+
+void create_output_dir(const fs::path& dir) {
+  check_output_dir(dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(dir.string() + ": cannot create directory (" + ec.message() + ")");
 }
 
 std::string read_file(const fs::path& path) {

@@ -16,6 +16,12 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view text)
 /// then a rename) without touching `path` itself. Throws scapredict::Error naming the path.
 void check_writable(const std::filesystem::path& path);
 
+/// Checks that `dir` is a directory or can be created as one (nothing in the way), without
+/// creating it. Throws scapredict::Error naming the path.
+void check_output_dir(const std::filesystem::path& dir);
+/// Creates `dir` (and its parents) when missing. Throws scapredict::Error naming the path.
+void create_output_dir(const std::filesystem::path& dir);
+
 /// Reads a whole file. Throws scapredict::Error naming the path when it cannot be opened.
 std::string read_file(const std::filesystem::path& path);
 

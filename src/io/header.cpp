@@ -113,7 +113,7 @@ SignalSpec parse_signal_line(std::string_view line, const LineContext& ctx) {
       if (tag == 'x') {
         s.samples_per_frame = to_int<int>(val, ctx, "samples per frame");
         if (s.samples_per_frame < 1 || s.samples_per_frame > 1000000) {
-          ctx.fail("samples per frame must be at least 1");
+          ctx.fail("samples per frame " + quote_field(val) + " is out of range (1 to 1000000)");
         }
       } else if (tag == ':') {
         s.skew = to_int<int>(val, ctx, "skew");
@@ -230,7 +230,9 @@ Header parse_header(std::string_view text, const std::string& source) {
     std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
     pos = (nl == std::string_view::npos) ? text.size() + 1 : nl + 1;
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // Trailing blanks and CRs are line-end noise (CRLF, editors); a field never ends in them.
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
     size_t first = line.find_first_not_of(" \t");
     if (first == std::string_view::npos) continue;  // blank line
     line = line.substr(first);

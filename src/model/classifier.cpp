@@ -250,7 +250,7 @@ void Classifier::Impl::from_header(const nlohmann::json& h,
     metadata = h.value("metadata", nlohmann::json::object());
   } catch (const nlohmann::json::exception& e) {
     throw bad(std::string("corrupt model file (") + printable(e.what(), 120) + ")");
-  } catch (const features::FeatureError& e) {
+  } catch (const Error& e) {  // an unknown architecture or input kind
     throw bad(std::string("corrupt model file (") + printable(e.what(), 120) + ")");
   }
   const auto expected = features::input_length(features);

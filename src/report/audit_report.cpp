@@ -143,7 +143,7 @@ std::string side_by_side_markdown(const eval::AuditResult& r) {
 }
 
 void write_audit_report(const eval::AuditResult& r, const fs::path& out) {
-  fs::create_directories(out);
+  create_output_dir(out);
   const auto md = audit_markdown(r, out);
   write_file_atomic(out / "audit.json", json_text(r.to_json()));
   write_file_atomic(out / "AUDIT.md", md);

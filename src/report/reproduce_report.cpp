@@ -154,7 +154,7 @@ std::string reproduce_markdown(const eval::ReproduceResult& res, const Reproduce
 }
 
 void write_reproduce_report(const eval::ReproduceResult& res, const fs::path& out) {
-  fs::create_directories(out);
+  create_output_dir(out);
   const auto figures = draw_figures(res, out);
   write_file_atomic(out / "results.json", json_text(res.to_json()));
   write_file_atomic(out / "REPORT.md", reproduce_markdown(res, figures));
