@@ -55,14 +55,19 @@ struct OutOfFold {
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
     return rows;
   }
-  double auroc_of(const std::vector<std::size_t>& rows) const {
+  // Scores and labels of `rows`, for a statistic over (scores, labels).
+  template <typename Stat>
+  double on_subset(const std::vector<std::size_t>& rows, Stat stat) const {
     std::vector<double> sp;
     std::vector<int> sy;
     for (auto i : rows) {
       sp.push_back(p[i]);
       sy.push_back(y[i]);
     }
-    return stats::auroc(sp, sy);
+    return stat(sp, sy);
+  }
+  double auroc_of(const std::vector<std::size_t>& rows) const {
+    return on_subset(rows, stats::auroc);
   }
   double accuracy_of(const std::vector<std::size_t>& rows) const {
     stats::Confusion k;
@@ -70,13 +75,7 @@ struct OutOfFold {
     return k.accuracy();
   }
   double brier_of(const std::vector<std::size_t>& rows) const {
-    std::vector<double> sp;
-    std::vector<int> sy;
-    for (auto i : rows) {
-      sp.push_back(p[i]);
-      sy.push_back(y[i]);
-    }
-    return stats::brier(sp, sy);
+    return on_subset(rows, stats::brier);
   }
   // A statistic over `rows` (a subset of all rows), bootstrapped over the rows' patients.
   template <typename Stat>

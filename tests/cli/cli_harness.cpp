@@ -191,18 +191,28 @@ const Fixture& shared_fixture() {
   return f;
 }
 
+// Prepares a case's inputs in env.dir and builds its arguments; false when the case cannot run
+// (skipped for want of real data, or a fatal failure while setting up).
+template <typename Needs, typename Setup>
+bool set_up_case(const Needs& needs, const Setup& setup, Env& env, Args& args) {
+  if (!prepare(needs, env)) {
+    if (!::testing::Test::HasFailure())
+      [] {
+        GTEST_SKIP() << "real PhysioNet data not found (../shared/physionet or "
+                        "$SCAPREDICT_PHYSIONET); skipping real-data case";
+      }();
+    return false;
+  }
+  args = setup(env);
+  return !::testing::Test::HasFatalFailure();
+}
+
 void run_bad_case(const BadCase& c) {
   TempDir tmp;
   Env env;
   env.dir = tmp.path();
-  if (!prepare(c.needs, env)) {
-    if (!::testing::Test::HasFailure())
-      GTEST_SKIP() << "real PhysioNet data not found (../shared/physionet or "
-                      "$SCAPREDICT_PHYSIONET); skipping real-data case";
-    return;
-  }
-  const Args args = c.setup(env);
-  if (::testing::Test::HasFatalFailure()) return;
+  Args args;
+  if (!set_up_case(c.needs, c.setup, env, args)) return;
   const auto before = snapshot(env.dir);
   const CliResult r = run_cli(args);
   const auto after = snapshot(env.dir);
@@ -267,14 +277,8 @@ void run_odd_case(const OddCase& c) {
   TempDir tmp;
   Env env;
   env.dir = tmp.path();
-  if (!prepare(c.needs, env)) {
-    if (!::testing::Test::HasFailure())
-      GTEST_SKIP() << "real PhysioNet data not found (../shared/physionet or "
-                      "$SCAPREDICT_PHYSIONET); skipping real-data case";
-    return;
-  }
-  const Args args = c.setup(env);
-  if (::testing::Test::HasFatalFailure()) return;
+  Args args;
+  if (!set_up_case(c.needs, c.setup, env, args)) return;
   const CliResult r = run_cli(args);
   SCOPED_TRACE("command: " + command_line(args) + "\n  exit code: " + std::to_string(r.exit_code) +
                "\n  stderr: " + shown(r.err, 1500) + "\n  stdout: " + shown(r.out, 600));
