@@ -17,6 +17,11 @@ TEST(Annotation, MnemonicsOfStandardCodes) {
   EXPECT_TRUE(is_beat(5));
   EXPECT_FALSE(is_beat(28));
   EXPECT_FALSE(is_beat(14));
+  // WFDB's isqrs: B (25), ? (LEARN, 30) and r (R-on-T, 41) are beats; | (artefact) is not.
+  EXPECT_TRUE(is_beat(25));
+  EXPECT_TRUE(is_beat(30));
+  EXPECT_TRUE(is_beat(41));
+  EXPECT_FALSE(is_beat(16));
 }
 
 TEST(Annotation, ParsesHandWrittenStreamWithAllPseudoCodes) {

@@ -52,6 +52,7 @@ bool is_beat(int c) {
     case 12:
     case 13:
     case 25:
+    case 30:
     case 34:
     case 35:
     case 37:

@@ -32,7 +32,7 @@ inline constexpr int kNormal = 1, kPvc = 5, kApc = 8, kNoise = 14, kRhythm = 28,
 std::string mnemonic(int code);
 /// The code of a standard mnemonic, or nullopt.
 std::optional<int> code_from_mnemonic(const std::string& m);
-/// True for codes that mark a beat (WFDB's isqrs).
+/// True for codes that mark a beat: WFDB's isqrs (B, ? and r included).
 bool is_beat(int code);
 
 /// Parses MIT-format annotation bytes (SKIP, NUM, SUB, CHN and AUX included). `source` names the
