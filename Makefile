@@ -5,7 +5,7 @@ DATA ?=
 CMAKE_FLAGS ?=
 BIN_RELEASE := build/release/apps/scapredict/scapredict
 
-.PHONY: deps reproduce audit test check-asan bench fuzz format clean
+.PHONY: deps reproduce real audit test check-asan bench fuzz format clean
 
 deps:
 	./scripts/install-deps
@@ -16,6 +16,12 @@ build/%/CMakeCache.txt:
 reproduce: deps build/release/CMakeCache.txt
 	cmake --build --preset release --target scapredict_cli
 	$(BIN_RELEASE) reproduce $(if $(DATA),--data $(DATA),) --out $(OUT)
+
+# The study on REAL SDDB/NSRDB beat annotations (BEATS: a folder with sddb-beats/ and nsrdb-beats/).
+BEATS ?= ../shared/physionet
+real: deps build/release/CMakeCache.txt
+	cmake --build --preset release --target scapredict_cli
+	$(BIN_RELEASE) reproduce --beats $(BEATS) --out $(OUT)
 
 audit: deps build/release/CMakeCache.txt
 	cmake --build --preset release --target scapredict_cli

@@ -163,3 +163,13 @@ TEST(Reliability, CalibratedPredictionsLieOnTheDiagonal) {
   EXPECT_EQ(over[0].n, 0);
   EXPECT_TRUE(std::isnan(over[0].observed));
 }
+
+TEST(Spearman, MonotoneTiesAndDegenerateCases) {
+  using scapredict::stats::spearman;
+  EXPECT_DOUBLE_EQ(spearman({1, 2, 3, 4}, {10, 20, 30, 1000}), 1.0);
+  EXPECT_DOUBLE_EQ(spearman({1, 2, 3, 4}, {4, 3, 2, 1}), -1.0);
+  // x ranks 1, 2.5, 2.5, 4 against y ranks 1, 2, 3, 4: rho = 4.5 / sqrt(4.5 * 5).
+  EXPECT_NEAR(spearman({1, 2, 2, 3}, {1, 2, 3, 4}), 4.5 / std::sqrt(4.5 * 5.0), 1e-12);
+  EXPECT_TRUE(std::isnan(spearman({1, 2}, {1, 2})));
+  EXPECT_TRUE(std::isnan(spearman({1, 1, 1}, {1, 2, 3})));
+}

@@ -12,6 +12,7 @@
 #include "flags.hpp"
 #include "infer/predict.hpp"
 #include "progress.hpp"
+#include "report/real_report.hpp"
 #include "report/reproduce_report.hpp"
 #include "report/risk_plot.hpp"
 #include "train/fit.hpp"
@@ -136,16 +137,46 @@ void add_predict(CLI::App& app) {
   });
 }
 
+// reproduce --beats: the study on real SDDB/NSRDB beat annotations (REAL_REPORT.md).
+void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_given,
+                    const std::string& out) {
+  check_output_dir(out);
+  auto cfg = eval::BeatStudyConfig::preregistered();
+  cfg.run.seed = run.seed;
+  if (repetitions_given) cfg.run.repetitions = run.repetitions;
+  const auto cohort = data::load_beat_cohort(dir);
+  std::cerr << "reproduce: " << cohort.cohort.source.description << "\n";
+  report::real_study(cohort, cfg, out, stderr_progress());
+  std::cout << cohort.cohort.source.description << "\nreport written to " << out
+            << "/REAL_REPORT.md\n";
+}
+
 void add_reproduce(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("reproduce", "Run the paper's protocol and write results/REPORT.md");
   auto d = std::make_shared<DataFlags>();
   auto run = std::make_shared<RunConfig>();
   auto out = std::make_shared<std::string>("results");
+  auto beats = std::make_shared<std::string>();
   d->add(cmd);
   cmd->add_option("--out", *out, "Output directory");
+  auto* beats_opt =
+      cmd->add_option("--beats", *beats,
+                      "Run the study on REAL SDDB/NSRDB beat annotations in DIR (default "
+                      "../shared/physionet) and write REAL_REPORT.md")
+          ->expected(0, 1)
+          ->default_str("../shared/physionet");
   add_run_flags(cmd, *run, true);
   cmd->callback([=] {
+    if (beats_opt->count() > 0) {
+      if (!d->data.empty() || !d->onsets.empty())
+        throw CLI::ValidationError("--beats",
+                                   "reads beat annotations; --data and --onsets "
+                                   "name signal records");
+      const std::string dir = beats->empty() ? "../shared/physionet" : *beats;
+      run_beat_study(dir, *run, cmd->count("--repetitions") > 0, *out);
+      return;
+    }
     check_output_dir(*out);
     apply_threads(*run);
     const auto c = load_data(*d);

@@ -9,6 +9,8 @@ void add_io_commands(CLI::App& app);
 void add_sim_commands(CLI::App& app);
 void add_ml_commands(CLI::App& app);
 void add_audit_command(CLI::App& app);
+/// hrv: heart-rate variability per window from beat annotations.
+void add_hrv_command(CLI::App& app);
 
 /// --seed, --repetitions, --epochs, --threads into `run` (repetitions only when asked).
 void add_run_flags(CLI::App* cmd, RunConfig& run, bool repetitions);

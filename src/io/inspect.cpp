@@ -16,21 +16,46 @@ std::string format_elapsed(double seconds) {
   return buf;
 }
 
-InspectReport inspect(const std::filesystem::path& record, const std::string& annotator) {
+namespace {
+
+SignalStats spec_facts(const SignalSpec& spec) {
+  SignalStats s;
+  s.description = spec.description;
+  s.format = spec.format;
+  s.adc_gain = spec.adc_gain;
+  s.gain_uncalibrated = spec.gain_uncalibrated;
+  s.units = spec.units;
+  return s;
+}
+
+bool signal_files_present(const Header& h) {
+  for (const auto& spec : h.signals) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(h.directory / spec.file_name, ec)) return false;
+  }
+  return true;
+}
+
+// Header facts only: the signal files are absent.
+void read_beat_only(const Header& h, InspectReport& r) {
+  r.beat_only = true;
+  r.n_frames = h.n_samples.value_or(0);
+  for (const auto& spec : h.signals) {
+    auto s = spec_facts(spec);
+    s.n_samples = r.n_frames;
+    s.file_absent = true;
+    s.checksum_status = "not read";
+    r.signals.push_back(s);
+  }
+}
+
+void read_signals(const std::filesystem::path& record, InspectReport& r) {
   Record rec(record);
-  InspectReport r;
-  r.header = rec.header();
   r.n_frames = rec.n_frames();
-  r.duration_s = static_cast<double>(r.n_frames) / rec.fs_hz();
   for (int i = 0; i < r.header.n_signals; ++i) {
     const auto& spec = r.header.signals[i];
     auto adu = rec.read_adu(i);  // whole signal: verifies the checksum
-    SignalStats s;
-    s.description = spec.description;
-    s.format = spec.format;
-    s.adc_gain = spec.adc_gain;
-    s.gain_uncalibrated = spec.gain_uncalibrated;
-    s.units = spec.units;
+    auto s = spec_facts(spec);
     s.n_samples = static_cast<std::int64_t>(adu.size());
     s.checksum_status = spec.checksum ? "ok" : "absent";
     double sum = 0, sum2 = 0, lo = INFINITY, hi = -INFINITY;
@@ -55,10 +80,23 @@ InspectReport inspect(const std::filesystem::path& record, const std::string& an
     }
     r.signals.push_back(s);
   }
+}
+
+}  // namespace
+
+InspectReport inspect(const std::filesystem::path& record, const std::string& annotator) {
+  InspectReport r;
+  r.header = read_header(record);
+  if (signal_files_present(r.header)) {
+    read_signals(record, r);
+  } else {
+    read_beat_only(r.header, r);
+  }
   const std::string ann = annotator.empty() ? default_annotator(record).value_or("") : annotator;
   std::vector<Annotation> anns;
   if (!ann.empty()) {
     anns = read_annotations(record, ann);
+    if (r.beat_only && !r.header.n_samples && !anns.empty()) r.n_frames = anns.back().sample + 1;
     check_annotations_fit(anns, r.n_frames, annotation_path(record, ann).string());
     r.annotator = ann;
     r.n_annotations = static_cast<std::int64_t>(anns.size());
@@ -67,6 +105,7 @@ InspectReport inspect(const std::filesystem::path& record, const std::string& an
     }
     r.rhythms = rhythm_episodes(anns, r.n_frames);
   }
+  r.duration_s = static_cast<double>(r.n_frames) / r.header.fs_hz;
   r.vf_onset = vf_onset(r.header, r.annotator ? &anns : nullptr);
   return r;
 }
@@ -83,6 +122,14 @@ std::string to_text(const InspectReport& r) {
   char buf[256];
   for (size_t i = 0; i < r.signals.size(); ++i) {
     const auto& s = r.signals[i];
+    if (s.file_absent) {
+      std::snprintf(buf, sizeof buf,
+                    "Signal %zu '%s': format %d, gain %g adu/%s%s, signal file absent\n", i,
+                    s.description.c_str(), s.format, s.adc_gain, s.units.c_str(),
+                    s.gain_uncalibrated ? " (uncalibrated: WFDB default)" : "");
+      o << buf;
+      continue;
+    }
     std::snprintf(buf, sizeof buf,
                   "Signal %zu '%s': format %d, gain %g adu/%s%s, mean %.4f, std %.4f, min %.4f, "
                   "max %.4f %s, invalid samples %lld, checksum %s\n",
@@ -127,6 +174,7 @@ nlohmann::json to_json(const InspectReport& r) {
   j["base_time"] = h.base_time;
   j["base_date"] = h.base_date;
   j["comments"] = h.comments;
+  j["beat_only"] = r.beat_only;
   j["signals"] = json::array();
   for (const auto& s : r.signals) {
     j["signals"].push_back({{"description", s.description},
@@ -140,7 +188,8 @@ nlohmann::json to_json(const InspectReport& r) {
                             {"max", s.max},
                             {"n_samples", s.n_samples},
                             {"invalid_samples", s.invalid_samples},
-                            {"checksum", s.checksum_status}});
+                            {"checksum", s.checksum_status},
+                            {"file_absent", s.file_absent}});
   }
   if (r.annotator) {
     j["annotations"] = {{"annotator", *r.annotator},

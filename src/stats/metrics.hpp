@@ -41,6 +41,10 @@ std::string percent_ci(const MeanCi& m);
 /// Student t quantile t_{0.975, df} (df >= 1).
 double t975(int df);
 
+/// Spearman's rank correlation of x and y (average ranks for ties); NaN for fewer than 3 pairs
+/// or a constant series.
+double spearman(const std::vector<double>& x, const std::vector<double>& y);
+
 /// Brier score: mean squared difference between P(positive) and the 0/1 truth.
 double brier(const std::vector<double>& p, const std::vector<int>& labels);
 

@@ -1,0 +1,637 @@
+#include "eval/beat_study.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+
+#include "data/minutes.hpp"
+#include "features/hrv.hpp"
+#include "features/nn.hpp"
+#include "model/classifier.hpp"
+
+namespace scapredict::eval {
+
+namespace {
+
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+nlohmann::json finite_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nullptr;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Configuration and result files
+
+BeatStudyConfig BeatStudyConfig::preregistered() {
+  BeatStudyConfig c;
+  c.protocol.train_scd = 8;
+  c.protocol.test_scd = 4;
+  c.protocol.train_normal = 12;
+  c.protocol.test_normal = 6;
+  c.protocol.train_minutes = 10;
+  c.run.repetitions = 20;
+  c.classifiers = model::all_tabular_kinds();
+  for (int k = 240; k <= 480; k += 30) c.far_minutes.push_back(k);
+  return c;
+}
+
+nlohmann::json BeatStudyConfig::to_json() const {
+  nlohmann::json cls = nlohmann::json::array();
+  for (auto k : classifiers) {
+    cls.push_back({{"name", model::to_string(k)},
+                   {"library", model::library_of(k)},
+                   {"hyper_parameters", model::hyper_parameters(k)}});
+  }
+  return {{"protocol", protocol.to_json()},
+          {"run", run.to_json()},
+          {"classifiers", cls},
+          {"primary", model::to_string(primary)},
+          {"windows_min", windows_min},
+          {"control_grid_s", control_grid_s},
+          {"far_minutes", far_minutes},
+          {"bootstrap", bootstrap},
+          {"features", features::hrv_feature_names()},
+          {"method", "docs/real-beats-method.md"}};
+}
+
+nlohmann::json HorizonMetrics::to_json() const {
+  return {{"horizon_min", horizon},
+          {"accuracy", stats::to_json(accuracy)},
+          {"balanced_accuracy", stats::to_json(balanced_accuracy)},
+          {"sensitivity", stats::to_json(sensitivity)},
+          {"specificity", stats::to_json(specificity)},
+          {"auroc", stats::to_json(auroc)},
+          {"always_normal_accuracy", stats::to_json(always_normal)},
+          {"scd_minutes", scd_minutes},
+          {"normal_minutes", normal_minutes}};
+}
+
+nlohmann::json ProtocolRun::to_json() const {
+  nlohmann::json h = nlohmann::json::array();
+  for (const auto& m : horizons) h.push_back(m.to_json());
+  return {{"classifier", classifier},
+          {"window_min", window_min},
+          {"grid_s", grid_s},
+          {"horizons", h},
+          {"near_5_30", near.to_json()},
+          {"far", far.to_json()}};
+}
+
+nlohmann::json PooledMetrics::to_json() const {
+  return {{"auroc", stats::to_json(auroc)},
+          {"balanced_accuracy", stats::to_json(balanced_accuracy)},
+          {"accuracy", stats::to_json(accuracy)},
+          {"always_normal_accuracy", finite_or_null(always_normal)},
+          {"scd_patients", scd_patients},
+          {"normal_patients", normal_patients},
+          {"minutes", minutes}};
+}
+
+nlohmann::json LopoRun::to_json() const {
+  nlohmann::json by_h = nlohmann::json::object();
+  for (const auto& [h, a] : auroc_by_horizon) by_h[std::to_string(h)] = finite_or_null(a);
+  return {{"classifier", classifier},
+          {"window_min", window_min},
+          {"all", all.to_json()},
+          {"auroc_by_horizon", by_h},
+          {"scd_atr_only", atr_only.to_json()},
+          {"scd_ari_only", ari_only.to_json()},
+          {"older_normals", older_normals.to_json()},
+          {"median_normal_age", median_normal_age},
+          {"age_spearman", finite_or_null(age_spearman)}};
+}
+
+nlohmann::json ImminenceRun::to_json() const {
+  return {{"classifier", classifier},
+          {"window_min", window_min},
+          {"real", real.to_json()},
+          {"placebo", placebo.to_json()}};
+}
+
+const ProtocolRun* BeatStudyResult::main_run(const std::string& classifier, int window_min) const {
+  for (const auto& r : main)
+    if (r.classifier == classifier && r.window_min == window_min) return &r;
+  return nullptr;
+}
+
+nlohmann::json BeatStudyResult::to_json() const {
+  auto list = [](const auto& runs) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& r : runs) a.push_back(r.to_json());
+    return a;
+  };
+  return {{"data",
+           {{"kind", source.kind},
+            {"simulated", source.simulated},
+            {"description", source.description},
+            {"dir", source.dir.string()},
+            {"scd_patients", patients_scd},
+            {"normal_patients", patients_normal},
+            {"scd_annotators", annotators},
+            {"dropped", dropped}}},
+          {"config", config.to_json()},
+          {"main", list(main)},
+          {"quantised", list(quantised)},
+          {"lopo", list(lopo)},
+          {"imminence", list(imminence)},
+          {"unusable_windows", unusable},
+          {"seconds", seconds}};
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// HRV windows of the cohort's minutes
+
+// The HRV features of minutes of the cohort, for one window length and time grid.
+class WindowStore {
+ public:
+  WindowStore(const data::BeatCohort& c, int window_min, double grid_s)
+      : c_(c), window_s_(60.0 * window_min) {
+    for (bool scd : {true, false}) {
+      const auto& recs = scd ? c.scd : c.normal;
+      auto& out = scd ? scd_beats_ : normal_beats_;
+      for (const auto& r : recs) {
+        out.push_back(
+            features::beats_from_annotations(r.annotations, r.fs_hz, r.last_beat_s + 1.0, grid_s));
+      }
+    }
+  }
+
+  /// Features of a resolved minute (BeforeOnset or MinuteIndex); nullptr when unusable.
+  const std::vector<float>* features(const data::MinuteRef& ref) {
+    const auto key = data::PreparedMinutes::key(ref);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second ? &*it->second : nullptr;
+    auto& slot = cache_[key];
+    const double end = minute_end(ref);
+    const double start = end - window_s_;
+    if (start < 0) {
+      ++unusable["window starts before the record"];
+      return nullptr;
+    }
+    const auto& beats = (ref.scd ? scd_beats_ : normal_beats_).at(std::size_t(ref.patient));
+    const auto w = features::hrv_window(beats, start, end);
+    if (!w.usable) {
+      ++unusable[w.reason];
+      return nullptr;
+    }
+    slot.emplace(w.values.begin(), w.values.end());
+    return &*slot;
+  }
+
+  /// Draws a usable random minute of normal patient `p` inside its annotated span, never one in
+  /// `used`; nullopt after 200 draws.
+  std::optional<int> draw(int p, std::mt19937_64& rng, std::vector<int>& used) {
+    const auto& rec = c_.beats(false, p);
+    // The same minutes whatever the window length: room for the longest window (5 min).
+    const int lo = static_cast<int>(std::ceil(rec.first_beat_s / 60.0)) + 4;
+    const int hi = static_cast<int>(std::floor(rec.last_beat_s / 60.0)) - 1;
+    if (hi < lo) return std::nullopt;
+    std::uniform_int_distribution<int> pick(lo, hi);
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      const int m = pick(rng);
+      if (std::find(used.begin(), used.end(), m) != used.end()) continue;
+      if (features({false, p, data::MinuteIndex{m}, std::nullopt})) {
+        used.push_back(m);
+        return m;
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::map<std::string, int> unusable;
+
+ private:
+  double minute_end(const data::MinuteRef& ref) const {
+    if (const auto* b = std::get_if<data::BeforeOnset>(&ref.place)) {
+      const double onset = c_.cohort.patient(true, ref.patient).onset_s.value_or(0.0);
+      return onset - 60.0 * (b->k - 1);
+    }
+    if (const auto* m = std::get_if<data::MinuteIndex>(&ref.place)) return 60.0 * (m->index + 1);
+    throw data::DataError("a random minute has no place before it is drawn");
+  }
+
+  const data::BeatCohort& c_;
+  double window_s_;
+  std::vector<features::Beats> scd_beats_, normal_beats_;
+  std::map<std::string, std::optional<std::vector<float>>> cache_;
+};
+
+// A resolved minute with its features and label.
+struct Row {
+  data::MinuteRef ref;
+  std::vector<float> x;
+  int label = 0;
+};
+
+// Resolves `refs` (drawing random normal minutes) and keeps the usable ones.
+std::vector<Row> resolve(WindowStore& store, const std::vector<data::MinuteRef>& refs,
+                         std::mt19937_64& rng, std::map<int, std::vector<int>>& used) {
+  std::vector<Row> rows;
+  for (auto ref : refs) {
+    if (std::holds_alternative<data::RandomMinute>(ref.place)) {
+      const auto m = store.draw(ref.patient, rng, used[ref.patient]);
+      if (!m) {
+        ++store.unusable["no usable random minute in 200 draws"];
+        continue;
+      }
+      ref.place = data::MinuteIndex{*m};
+    }
+    if (const auto* x = store.features(ref)) rows.push_back({ref, *x, ref.scd ? 1 : 0});
+  }
+  return rows;
+}
+
+model::Dataset dataset(const std::vector<Row>& rows) {
+  model::Dataset d;
+  for (const auto& r : rows) {
+    d.x.push_back(r.x);
+    d.y.push_back(r.label);
+  }
+  return d;
+}
+
+std::vector<double> predict(const model::TabularModel& m, const std::vector<Row>& rows) {
+  if (rows.empty()) return {};
+  return m.predict_proba(dataset(rows).x);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+
+// Metrics of one set of test minutes.
+struct SetMetrics {
+  double accuracy = kNan, balanced = kNan, se = kNan, sp = kNan, auroc = kNan, always_normal = kNan;
+  int pos = 0, neg = 0;
+};
+
+SetMetrics set_metrics(const std::vector<double>& p, const std::vector<int>& y) {
+  SetMetrics m;
+  stats::Confusion c;
+  for (std::size_t i = 0; i < p.size(); ++i) c.add(y[i] == 1, p[i] >= 0.5);
+  m.pos = c.tp + c.fn;
+  m.neg = c.tn + c.fp;
+  if (c.total() == 0) return m;
+  m.accuracy = c.accuracy();
+  m.se = c.sensitivity();
+  m.sp = c.specificity();
+  m.balanced = (m.se + m.sp) / 2;  // NaN when a class is missing
+  m.auroc = stats::auroc(p, y);
+  m.always_normal = static_cast<double>(m.neg) / static_cast<double>(c.total());
+  return m;
+}
+
+HorizonMetrics summarise(int horizon, const std::vector<SetMetrics>& reps) {
+  HorizonMetrics h;
+  h.horizon = horizon;
+  auto ci = [&](double SetMetrics::*field) {
+    std::vector<double> v;
+    for (const auto& r : reps) v.push_back(r.*field);
+    return stats::mean_ci95(v);
+  };
+  h.accuracy = ci(&SetMetrics::accuracy);
+  h.balanced_accuracy = ci(&SetMetrics::balanced);
+  h.sensitivity = ci(&SetMetrics::se);
+  h.specificity = ci(&SetMetrics::sp);
+  h.auroc = ci(&SetMetrics::auroc);
+  h.always_normal = ci(&SetMetrics::always_normal);
+  for (const auto& r : reps) {
+    h.scd_minutes += r.pos;
+    h.normal_minutes += r.neg;
+  }
+  return h;
+}
+
+// One scored test minute of a leave-one-out fold.
+struct Scored {
+  int cluster = 0;  ///< patient: SCD p, normal 100000 + p
+  int label = 0;
+  double p = 0;
+  data::MinuteRef ref;
+};
+
+PooledMetrics pooled(const std::vector<Scored>& items, int resamples, std::uint64_t seed) {
+  PooledMetrics m;
+  std::vector<int> cluster;
+  std::set<int> scd, normal;
+  int neg = 0;
+  for (const auto& s : items) {
+    cluster.push_back(s.cluster);
+    (s.label ? scd : normal).insert(s.cluster);
+    neg += s.label == 0;
+  }
+  m.scd_patients = static_cast<int>(scd.size());
+  m.normal_patients = static_cast<int>(normal.size());
+  m.minutes = static_cast<int>(items.size());
+  m.always_normal = items.empty() ? kNan : double(neg) / double(items.size());
+  auto metric = [&](double SetMetrics::*field) {
+    return [&items, field](const std::vector<std::size_t>& idx) {
+      std::vector<double> p;
+      std::vector<int> y;
+      for (auto i : idx) {
+        p.push_back(items[i].p);
+        y.push_back(items[i].label);
+      }
+      return set_metrics(p, y).*field;
+    };
+  };
+  m.auroc = stats::cluster_bootstrap(cluster, metric(&SetMetrics::auroc), resamples, seed);
+  m.balanced_accuracy =
+      stats::cluster_bootstrap(cluster, metric(&SetMetrics::balanced), resamples, seed + 1);
+  m.accuracy =
+      stats::cluster_bootstrap(cluster, metric(&SetMetrics::accuracy), resamples, seed + 2);
+  return m;
+}
+
+template <typename Pred>
+std::vector<Scored> subset(const std::vector<Scored>& items, Pred keep) {
+  std::vector<Scored> out;
+  for (const auto& s : items)
+    if (keep(s)) out.push_back(s);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The analyses
+
+struct Context {
+  const data::BeatCohort& c;
+  const BeatStudyConfig& cfg;
+  ProgressTracker tracker;
+  std::size_t done = 0;
+  std::map<std::string, int> unusable;
+  void step(const std::string& detail) { tracker.report(++done, detail); }
+  void count(const std::string& analysis, const WindowStore& store) {
+    for (const auto& [reason, n] : store.unusable) unusable[analysis + ": " + reason] += n;
+  }
+  std::uint64_t seed(SeedUse use, std::uint64_t index = 0) const {
+    return derive_seed(cfg.run.seed, use, index);
+  }
+};
+
+// Test minutes of one repetition scored by one classifier, by horizon and near/far band.
+struct RepScores {
+  std::map<int, std::pair<std::vector<double>, std::vector<int>>> by_horizon;
+  std::pair<std::vector<double>, std::vector<int>> near, far;
+};
+
+RepScores score_repetition(const std::vector<Row>& test, const std::vector<double>& pt,
+                           const std::vector<Row>& far_rows, const std::vector<double>& pf) {
+  RepScores s;
+  auto add = [](auto& set, double p, int y) {
+    set.first.push_back(p);
+    set.second.push_back(y);
+  };
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    const int h = test[i].ref.horizon.value_or(0);
+    add(s.by_horizon[h], pt[i], test[i].label);
+    if (test[i].label == 0 || h <= 30) add(s.near, pt[i], test[i].label);
+    if (test[i].label == 0) add(s.far, pt[i], 0);
+  }
+  for (std::size_t i = 0; i < far_rows.size(); ++i) add(s.far, pf[i], 1);
+  return s;
+}
+
+// The protocol's repetitions on one window length and time grid: one run per classifier.
+std::vector<ProtocolRun> run_protocol(Context& ctx, const std::vector<data::RepetitionPlan>& plans,
+                                      int window_min, double grid_s) {
+  WindowStore store(ctx.c, window_min, grid_s);
+  const auto& cls = ctx.cfg.classifiers;
+  std::vector<std::map<int, std::vector<SetMetrics>>> by_h(cls.size());
+  std::vector<std::vector<SetMetrics>> near(cls.size()), far(cls.size());
+  for (std::size_t r = 0; r < plans.size(); ++r) {
+    const auto& plan = plans[r];
+    // derive_seed's normal-minute stream has no index: the repetition is added to it.
+    std::mt19937_64 rng(ctx.seed(SeedUse::kNormalMinutes) + r);
+    std::map<int, std::vector<int>> used;
+    const auto train = resolve(store, plan.train, rng, used);
+    const auto test = resolve(store, plan.test, rng, used);
+    std::vector<data::MinuteRef> far_refs;
+    for (int p : plan.test_scd)
+      for (int k : ctx.cfg.far_minutes) far_refs.push_back({true, p, data::BeforeOnset{k}, k});
+    const auto far_rows = resolve(store, far_refs, rng, used);
+    const auto data = dataset(train);
+    for (std::size_t ci = 0; ci < cls.size(); ++ci) {
+      const auto m = model::fit_tabular(cls[ci], data, ctx.seed(SeedUse::kTraining, r));
+      const auto s = score_repetition(test, predict(*m, test), far_rows, predict(*m, far_rows));
+      for (const auto& [h, set] : s.by_horizon)
+        by_h[ci][h].push_back(set_metrics(set.first, set.second));
+      near[ci].push_back(set_metrics(s.near.first, s.near.second));
+      far[ci].push_back(set_metrics(s.far.first, s.far.second));
+    }
+    ctx.step(std::to_string(window_min) + "-min windows" + (grid_s > 0 ? ", re-quantised" : "") +
+             ", repetition " + std::to_string(r + 1));
+  }
+  ctx.count(std::string(grid_s > 0 ? "quantised " : "main ") + std::to_string(window_min) + " min",
+            store);
+  std::vector<ProtocolRun> runs;
+  for (std::size_t ci = 0; ci < cls.size(); ++ci) {
+    ProtocolRun run{model::to_string(cls[ci]), window_min, grid_s, {}, {}, {}};
+    for (const auto& [h, reps] : by_h[ci]) run.horizons.push_back(summarise(h, reps));
+    run.near = summarise(0, near[ci]);
+    run.far = summarise(0, far[ci]);
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+// Fits each classifier on `train` and scores `test` into items[classifier].
+void score_fold(Context& ctx, const std::vector<Row>& train, const std::vector<Row>& test,
+                std::uint64_t seed, std::vector<std::vector<Scored>>& items) {
+  const auto data = dataset(train);
+  for (std::size_t ci = 0; ci < ctx.cfg.classifiers.size(); ++ci) {
+    const auto m = model::fit_tabular(ctx.cfg.classifiers[ci], data, seed);
+    const auto p = predict(*m, test);
+    for (std::size_t i = 0; i < test.size(); ++i) {
+      const auto& ref = test[i].ref;
+      items[ci].push_back({ref.scd ? ref.patient : 100000 + ref.patient, test[i].label, p[i], ref});
+    }
+  }
+}
+
+std::vector<Row> rows_of(WindowStore& store, const std::vector<data::MinuteRef>& refs) {
+  std::vector<Row> rows;
+  for (const auto& ref : refs)
+    if (const auto* x = store.features(ref)) rows.push_back({ref, *x, ref.scd ? 1 : 0});
+  return rows;
+}
+
+// The controls read from leave-one-patient-out scores: annotator and age.
+void lopo_controls(const Context& ctx, const std::vector<Scored>& items, std::uint64_t seed,
+                   LopoRun& run) {
+  const auto& c = ctx.c;
+  const int b = ctx.cfg.bootstrap;
+  auto annot = [&](const Scored& s) { return c.beats(true, s.ref.patient).annotator; };
+  run.atr_only = pooled(
+      subset(items, [&](const Scored& s) { return !s.label || annot(s) == "atr"; }), b, seed + 10);
+  run.ari_only = pooled(
+      subset(items, [&](const Scored& s) { return !s.label || annot(s) == "ari"; }), b, seed + 20);
+  std::vector<double> ages;
+  for (const auto& r : c.normal)
+    if (r.age) ages.push_back(*r.age);
+  if (ages.empty()) return;
+  std::sort(ages.begin(), ages.end());
+  run.median_normal_age = ages.size() % 2 ? ages[ages.size() / 2]
+                                          : (ages[ages.size() / 2 - 1] + ages[ages.size() / 2]) / 2;
+  auto age = [&](const Scored& s) { return c.beats(false, s.ref.patient).age.value_or(-1); };
+  run.older_normals = pooled(
+      subset(items, [&](const Scored& s) { return s.label || age(s) >= run.median_normal_age; }), b,
+      seed + 30);
+  std::map<int, std::pair<double, int>> mean_p;  // normal patient -> sum P, count
+  for (const auto& s : items) {
+    if (s.label || age(s) < 0) continue;
+    mean_p[s.ref.patient].first += s.p;
+    mean_p[s.ref.patient].second += 1;
+  }
+  std::vector<double> x, y;
+  for (const auto& [p, sum] : mean_p) {
+    x.push_back(sum.first / sum.second);
+    y.push_back(*c.beats(false, p).age);
+  }
+  run.age_spearman = stats::spearman(x, y);
+}
+
+// Leave-one-patient-out with balanced training groups, on one window length.
+std::vector<LopoRun> run_lopo(Context& ctx, int window_min) {
+  WindowStore store(ctx.c, window_min, 0);
+  auto all = data::plan_all_patients(ctx.c.cohort, ctx.cfg.protocol);
+  std::mt19937_64 rng(ctx.seed(SeedUse::kNormalMinutes) + 1'000'000);
+  std::map<int, std::vector<int>> used;
+  auto refs = [](const std::vector<Row>& rows) {
+    std::vector<data::MinuteRef> out;
+    for (const auto& r : rows) out.push_back(r.ref);
+    return out;
+  };
+  all.train = refs(resolve(store, all.train, rng, used));
+  all.test = refs(resolve(store, all.test, rng, used));
+  const auto folds = data::leave_one_patient_out(all, true, ctx.seed(SeedUse::kFoldBalance));
+  std::vector<std::vector<Scored>> items(ctx.cfg.classifiers.size());
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    score_fold(ctx, rows_of(store, folds[f].train), rows_of(store, folds[f].test),
+               ctx.seed(SeedUse::kTraining, 10'000 + f), items);
+    ctx.step(std::to_string(window_min) + "-min windows, leave-one-out fold " +
+             std::to_string(f + 1) + "/" + std::to_string(folds.size()));
+  }
+  ctx.count("leave-one-out " + std::to_string(window_min) + " min", store);
+  std::vector<LopoRun> runs;
+  for (std::size_t ci = 0; ci < items.size(); ++ci) {
+    LopoRun run;
+    run.classifier = model::to_string(ctx.cfg.classifiers[ci]);
+    run.window_min = window_min;
+    const auto seed = ctx.seed(SeedUse::kBootstrap, 100 * ci + window_min);
+    run.all = pooled(items[ci], ctx.cfg.bootstrap, seed);
+    std::map<int, std::pair<std::vector<double>, std::vector<int>>> by_h;
+    for (const auto& s : items[ci]) {
+      by_h[s.ref.horizon.value_or(0)].first.push_back(s.p);
+      by_h[s.ref.horizon.value_or(0)].second.push_back(s.label);
+    }
+    for (const auto& [h, set] : by_h) run.auroc_by_horizon[h] = stats::auroc(set.first, set.second);
+    lopo_controls(ctx, items[ci], seed, run);
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+// Each SCD patient's near (label 1) and far (label 0) minutes; onset moved an hour earlier for
+// the placebo. Patients without both kinds of minutes are left out.
+std::map<int, std::vector<Row>> imminence_rows(WindowStore& store, int n_scd, bool placebo) {
+  std::map<int, std::vector<Row>> out;
+  const int shift = placebo ? 60 : 0;
+  for (int p = 0; p < n_scd; ++p) {
+    std::vector<Row> rows;
+    int pos = 0, neg = 0;
+    auto add = [&](int k, int label) {
+      const data::MinuteRef ref{true, p, data::BeforeOnset{k}, k};
+      if (const auto* x = store.features(ref)) {
+        rows.push_back({ref, *x, label});
+        (label ? pos : neg)++;
+      }
+    };
+    for (int k = 1; k <= 10; ++k) add(k + shift, 1);
+    for (int k = 60; k <= 114; k += 6) add(k + shift, 0);
+    if (pos > 0 && neg > 0) out[p] = std::move(rows);
+  }
+  return out;
+}
+
+std::vector<ImminenceRun> run_imminence(Context& ctx, int window_min) {
+  WindowStore store(ctx.c, window_min, 0);
+  const auto n = static_cast<int>(ctx.c.cohort.scd.size());
+  std::vector<ImminenceRun> runs(ctx.cfg.classifiers.size());
+  for (bool placebo : {false, true}) {
+    const auto rows = imminence_rows(store, n, placebo);
+    std::vector<std::vector<Scored>> items(ctx.cfg.classifiers.size());
+    for (const auto& [p, test] : rows) {
+      std::vector<Row> train;
+      for (const auto& [q, r] : rows)
+        if (q != p) train.insert(train.end(), r.begin(), r.end());
+      score_fold(ctx, train, test, ctx.seed(SeedUse::kTraining, 20'000 + p), items);
+      ctx.step(std::to_string(window_min) + "-min windows, imminence" +
+               (placebo ? " placebo" : "") + " fold " + std::to_string(p + 1));
+    }
+    for (std::size_t ci = 0; ci < items.size(); ++ci) {
+      for (auto& s : items[ci]) s.cluster = s.ref.patient;  // every patient is an SCD patient
+      runs[ci].classifier = model::to_string(ctx.cfg.classifiers[ci]);
+      runs[ci].window_min = window_min;
+      const auto seed = ctx.seed(SeedUse::kBootstrap, 5000 + 100 * ci + window_min + placebo);
+      (placebo ? runs[ci].placebo : runs[ci].real) = pooled(items[ci], ctx.cfg.bootstrap, seed);
+    }
+  }
+  ctx.count("imminence " + std::to_string(window_min) + " min", store);
+  return runs;
+}
+
+void validate(const data::BeatCohort& c, const BeatStudyConfig& cfg) {
+  if (cfg.classifiers.empty()) throw data::DataError("the study needs at least one classifier");
+  for (int w : cfg.windows_min)
+    if (w < 1 || w > 5) throw data::DataError("HRV windows must be 1 to 5 minutes long");
+  if (!(cfg.control_grid_s > 0 && cfg.control_grid_s <= 1))
+    throw data::DataError("the quantisation grid must lie in (0, 1] s");
+  if (cfg.bootstrap < 100) throw data::DataError("at least 100 bootstrap resamples are needed");
+  if (c.cohort.scd.size() < 3 || c.cohort.normal.size() < 3)
+    throw data::DataError("the study needs at least 3 SCD and 3 normal patients");
+}
+
+}  // namespace
+
+BeatStudyResult run_beat_study(const data::BeatCohort& c, const BeatStudyConfig& cfg,
+                               const ProgressFn& progress) {
+  validate(c, cfg);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto plans = data::plan_protocol(c.cohort, cfg.protocol, cfg.run);
+  const std::size_t n_patients = c.cohort.scd.size() + c.cohort.normal.size();
+  const std::size_t per_window = 2 * plans.size() + n_patients + 2 * c.cohort.scd.size();
+  Context ctx{c,
+              cfg,
+              ProgressTracker(progress, "beats", "model set", per_window * cfg.windows_min.size()),
+              0,
+              {}};
+  BeatStudyResult r;
+  r.source = c.cohort.source;
+  r.config = cfg;
+  r.dropped = c.dropped;
+  for (std::size_t i = 0; i < c.cohort.scd.size(); ++i) {
+    r.patients_scd.push_back(c.cohort.scd[i].id);
+    r.annotators[c.cohort.scd[i].id] = c.scd[i].annotator;
+  }
+  for (const auto& p : c.cohort.normal) r.patients_normal.push_back(p.id);
+  for (int w : cfg.windows_min) {
+    for (auto& run : run_protocol(ctx, plans, w, 0)) r.main.push_back(std::move(run));
+    for (auto& run : run_protocol(ctx, plans, w, cfg.control_grid_s))
+      r.quantised.push_back(std::move(run));
+    for (auto& run : run_lopo(ctx, w)) r.lopo.push_back(std::move(run));
+    for (auto& run : run_imminence(ctx, w)) r.imminence.push_back(std::move(run));
+  }
+  r.unusable = ctx.unusable;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace scapredict::eval

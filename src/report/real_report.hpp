@@ -1,0 +1,29 @@
+#pragma once
+// REAL_REPORT.md, real_results.json and real_accuracy_vs_horizon.png: the study on real SDDB and
+// NSRDB beat annotations (docs/real-beats-method.md).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "eval/beat_study.hpp"
+
+namespace scapredict::report {
+
+/// A row of the paper's Table 3 as published (the cited paper's abstract).
+struct LiteratureRow {
+  std::string study, method, data, minutes_before, accuracy, sensitivity, specificity;
+};
+const std::vector<LiteratureRow>& literature_rows();
+
+/// The markdown of REAL_REPORT.md; the figure is drawn into `out` when gnuplot is there.
+std::string real_markdown(const eval::BeatStudyResult& result, const std::filesystem::path& out);
+
+/// Writes REAL_REPORT.md, real_results.json and the figure into `out` (each file atomically).
+void write_real_report(const eval::BeatStudyResult& result, const std::filesystem::path& out);
+
+/// `scapredict reproduce --beats`: loads nothing itself; runs the study and writes the report.
+eval::BeatStudyResult real_study(const data::BeatCohort& cohort,
+                                 const eval::BeatStudyConfig& config,
+                                 const std::filesystem::path& out, const ProgressFn& progress = {});
+
+}  // namespace scapredict::report
