@@ -22,6 +22,9 @@ TEST(Annotation, MnemonicsOfStandardCodes) {
   EXPECT_TRUE(is_beat(30));
   EXPECT_TRUE(is_beat(41));
   EXPECT_FALSE(is_beat(16));
+  // ! (flutter wave, 31) is one of isqrs's codes; x (non-conducted P wave, 37) has no QRS.
+  EXPECT_TRUE(is_beat(31));
+  EXPECT_FALSE(is_beat(37));
 }
 
 TEST(Annotation, ParsesHandWrittenStreamWithAllPseudoCodes) {

@@ -9,6 +9,8 @@ void add_io_commands(CLI::App& app);
 void add_sim_commands(CLI::App& app);
 void add_ml_commands(CLI::App& app);
 void add_audit_command(CLI::App& app);
+/// qrs (QRS detection into a WFDB annotation file) and bxb (EC57 beat-by-beat comparison).
+void add_beats_commands(CLI::App& app);
 /// hrv: heart-rate variability per window from beat annotations.
 void add_hrv_command(CLI::App& app);
 

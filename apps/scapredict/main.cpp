@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   scapredict::cli::add_sim_commands(app);
   scapredict::cli::add_ml_commands(app);
   scapredict::cli::add_audit_command(app);
+  scapredict::cli::add_beats_commands(app);
   scapredict::cli::add_hrv_command(app);
   if (unknown_command(app, argc, argv)) return 2;
   try {

@@ -53,9 +53,9 @@ bool is_beat(int c) {
     case 13:
     case 25:
     case 30:
+    case 31:
     case 34:
     case 35:
-    case 37:
     case 38:
     case 41:
       return true;
