@@ -36,7 +36,9 @@ TEST(CliErrors, MissingHeader) {
 TEST(CliErrors, MissingSignalFile) {
   BadRecord b;
   write_text(b.dir / "r.hea", "r 1 250 10\nr.dat 212 200\n");
-  expect_one_line_error(run_cli({"inspect", b.rec("r")}), "r.dat", "signal file not found");
+  // inspect reports such a record as beat-only (exit 0); reading its samples is an error.
+  expect_one_line_error(run_cli({"spectrum", b.rec("r"), "--minute", "0"}), "r.dat",
+                        "signal file not found");
 }
 
 TEST(CliErrors, CorruptHeaderLine) {

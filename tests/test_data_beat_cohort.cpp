@@ -111,6 +111,10 @@ TEST(BeatCohort, RealSddbAndNsrdbAnnotations) {
   EXPECT_EQ(c.scd[i43].annotator, "ari");
   EXPECT_DOUBLE_EQ(c.cohort.scd[i43].onset_s.value(), 15 * 3600 + 37 * 60 + 11);
   EXPECT_EQ(c.scd[0].annotator, "atr");
+  EXPECT_NE(
+      std::find_if(c.notes.begin(), c.notes.end(),
+                   [](const std::string& n) { return n.rfind("sddb/43: no header", 0) == 0; }),
+      c.notes.end());
   for (const auto& b : c.normal) {
     ASSERT_TRUE(b.age.has_value());
     EXPECT_GE(*b.age, 20);

@@ -85,6 +85,14 @@ int first_minute_without_beats(const BeatRecord& b, double onset_s, int n) {
   return 0;
 }
 
+// A record without rhythm annotations cannot have its atrial fibrillation excluded.
+void note_rhythms(const std::string& id, const BeatRecord& b, BeatCohort& c) {
+  for (const auto& a : b.annotations)
+    if (a.code == io::code::kRhythm) return;
+  c.notes.push_back(id + ": ." + b.annotator +
+                    " holds no rhythm annotations, so atrial fibrillation cannot be excluded");
+}
+
 std::optional<double> header_onset(const io::Header& h) {
   if (auto o = io::vf_onset(h)) return o->seconds;
   return std::nullopt;
@@ -114,6 +122,10 @@ void load_sddb(const fs::path& folder, const BeatLoadOptions& options, BeatCohor
                           ", onset " + io::format_elapsed(*onset) + ")");
       continue;
     }
+    if (b->header_missing)
+      c.notes.push_back(id + ": no header; the database's 250 Hz and PhysioNet's onset " +
+                        io::format_elapsed(*onset) + " stand in");
+    note_rhythms(id, *b, c);
     Patient p{id, record, true, onset, b->last_beat_s, b->fs_hz};
     c.cohort.scd.push_back(p);
     c.scd.push_back(std::move(*b));
@@ -126,6 +138,7 @@ void load_nsrdb(const fs::path& folder, BeatCohort& c) {
     io::Header h;
     auto b = read_beats(record, io::kNsrdbFsHz, &h);
     if (!b) continue;
+    note_rhythms("nsrdb/" + name, *b, c);
     Patient p{"nsrdb/" + name, record, false, std::nullopt, b->last_beat_s, b->fs_hz};
     c.cohort.normal.push_back(p);
     c.normal.push_back(std::move(*b));

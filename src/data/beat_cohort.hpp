@@ -30,6 +30,8 @@ struct BeatCohort {
   std::vector<BeatRecord> scd, normal;  ///< parallel to cohort.scd and cohort.normal
   /// Records that are not in the study, each "sddb/35: reason".
   std::vector<std::string> dropped;
+  /// Facts about records in the study that a reader must know ("sddb/43: no header; ...").
+  std::vector<std::string> notes;
   const BeatRecord& beats(bool scd_group, int index) const {
     return (scd_group ? scd : normal).at(static_cast<std::size_t>(index));
   }

@@ -135,7 +135,8 @@ nlohmann::json BeatStudyResult::to_json() const {
             {"scd_patients", patients_scd},
             {"normal_patients", patients_normal},
             {"scd_annotators", annotators},
-            {"dropped", dropped}}},
+            {"dropped", dropped},
+            {"notes", notes}}},
           {"config", config.to_json()},
           {"main", list(main)},
           {"quantised", list(quantised)},
@@ -617,6 +618,7 @@ BeatStudyResult run_beat_study(const data::BeatCohort& c, const BeatStudyConfig&
   r.source = c.cohort.source;
   r.config = cfg;
   r.dropped = c.dropped;
+  r.notes = c.notes;
   for (std::size_t i = 0; i < c.cohort.scd.size(); ++i) {
     r.patients_scd.push_back(c.cohort.scd[i].id);
     r.annotators[c.cohort.scd[i].id] = c.scd[i].annotator;

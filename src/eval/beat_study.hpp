@@ -83,7 +83,7 @@ struct ImminenceRun {
 
 struct BeatStudyResult {
   data::DataSource source;
-  std::vector<std::string> patients_scd, patients_normal, dropped;
+  std::vector<std::string> patients_scd, patients_normal, dropped, notes;
   std::map<std::string, std::string> annotators;  ///< SCD patient id -> "atr" / "ari"
   BeatStudyConfig config;
   std::vector<ProtocolRun> main, quantised;

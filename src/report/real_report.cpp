@@ -85,6 +85,7 @@ void data_section(std::ostream& md, const eval::BeatStudyResult& r) {
   for (const auto& id : r.patients_scd) md << id << " (" << r.annotators.at(id) << ") ";
   md << "\n- Normal patients (" << r.patients_normal.size() << "): every NSRDB record, `.atr`\n";
   for (const auto& d : r.dropped) md << "- Not in the study: " << d << "\n";
+  for (const auto& n : r.notes) md << "- Note: " << n << "\n";
   md << "- Split per repetition, patient-disjoint: train " << p.train_scd << " SCD + "
      << p.train_normal << " normal patients, test " << p.test_scd << " SCD + " << p.test_normal
      << " normal; " << r.config.run.repetitions << " repetitions (seed " << r.config.run.seed

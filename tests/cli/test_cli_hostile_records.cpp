@@ -265,7 +265,12 @@ std::vector<BadCase> header_cases() {
          return Args{"inspect", e.arg("$(touch pwned)`touch pwned2`'\"")};
        },
        "$(touch pwned)`touch pwned2`'\".hea", "header file not found"},
-      {"signal_file_name_invalid_utf8", kNothing, signal_line("r\xff\xfe.dat 16 200"),
+      // A missing signal file is a beat-only record to inspect; commands that read samples fail.
+      {"signal_file_name_invalid_utf8", kNothing,
+       [](const Env& e) {
+         put(e / "r.hea", "r 1 250 10\nr\xff\xfe.dat 16 200\n");
+         return Args{"spectrum", e.arg("r"), "--minute", "0"};
+       },
        "r\\xff\\xfe.dat", "signal file not found"},
       {"signal_file_name_with_escape", kNothing, signal_line("r\x1b[31m.dat 16 200"), "r.hea",
        "binary"},
@@ -278,14 +283,14 @@ std::vector<BadCase> signal_cases() {
       {"signal_file_missing", kNothing,
        [](const Env& e) {
          put(e / "r.hea", "r 1 250 10\nr.dat 16 200\n");
-         return Args{"inspect", e.arg("r")};
+         return Args{"spectrum", e.arg("r"), "--minute", "0"};
        },
        "r.dat", "signal file not found"},
       {"signal_file_is_a_directory", kNothing,
        [](const Env& e) {
          put(e / "r.hea", "r 1 250 10\nr.dat 16 200\n");
          fs::create_directories(e / "r.dat");
-         return Args{"inspect", e.arg("r")};
+         return Args{"spectrum", e.arg("r"), "--minute", "0"};
        },
        "r.dat", "signal file not found"},
       {"signal_file_empty_without_sample_count", kNothing,
