@@ -146,7 +146,11 @@ void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_give
   if (repetitions_given) cfg.run.repetitions = run.repetitions;
   const auto cohort = data::load_beat_cohort(dir);
   std::cerr << "reproduce: " << cohort.cohort.source.description << "\n";
-  report::real_study(cohort, cfg, out, stderr_progress());
+  // The real-ECG experiment runs where the folder holds VFDB's records (../shared/physionet does).
+  std::optional<std::filesystem::path> ecg_dir;
+  std::error_code ec;
+  if (std::filesystem::is_directory(std::filesystem::path(dir) / "vfdb", ec)) ecg_dir = dir;
+  report::real_study(cohort, cfg, out, stderr_progress(), ecg_dir);
   std::cout << cohort.cohort.source.description << "\nreport written to " << out
             << "/REAL_REPORT.md\n";
 }
