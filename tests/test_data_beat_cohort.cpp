@@ -72,14 +72,19 @@ TEST(BeatCohort, SyntheticFoldersLoadWithOnsetsAgesAndDrops) {
   write_beat_only(dir / "sddb-beats", "31", 250, 62100, "vfon: 13:42:24");
   write_beat_only(dir / "sddb-beats", "32", 250, 4500, "vfon: 16:45:18");
   write_beat_only(dir / "nsrdb-beats", "16265", 128, 4500, "32 M");
+  // 36: a corrupt annotation file is dropped with its reason; the others still load.
+  st::write_text(dir / "sddb-beats" / "36.hea", "36 1 250 1000\n36.dat 212 200 12 0 0 0 0 ECG\n");
+  st::write_text(dir / "sddb-beats" / "36.atr", "not an annotation file");
   const auto c = data::load_beat_cohort(dir.path());
   ASSERT_EQ(c.cohort.scd.size(), 1u);
   EXPECT_EQ(c.cohort.scd[0].id, "sddb/31");
   EXPECT_DOUBLE_EQ(c.cohort.scd[0].onset_s.value(), 13 * 3600 + 42 * 60 + 24);
-  ASSERT_EQ(c.dropped.size(), 1u);
+  ASSERT_EQ(c.dropped.size(), 2u);
   EXPECT_NE(c.dropped[0].find("sddb/32: no annotated beat in minute 1 before onset"),
             std::string::npos)
       << c.dropped[0];
+  EXPECT_EQ(c.dropped[1].rfind("sddb/36: ", 0), 0u) << c.dropped[1];
+  EXPECT_NE(c.dropped[1].find("36.atr"), std::string::npos) << c.dropped[1];
   ASSERT_EQ(c.normal.size(), 1u);
   EXPECT_EQ(c.normal[0].age.value(), 32);
   EXPECT_EQ(c.normal[0].sex, "M");

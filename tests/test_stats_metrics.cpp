@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "stats/metrics.hpp"
@@ -172,4 +173,13 @@ TEST(Spearman, MonotoneTiesAndDegenerateCases) {
   EXPECT_NEAR(spearman({1, 2, 2, 3}, {1, 2, 3, 4}), 4.5 / std::sqrt(4.5 * 5.0), 1e-12);
   EXPECT_TRUE(std::isnan(spearman({1, 2}, {1, 2})));
   EXPECT_TRUE(std::isnan(spearman({1, 1, 1}, {1, 2, 3})));
+}
+
+TEST(PercentCi, NoIntervalIsSaidNotPrintedAsTheFullRange) {
+  using scapredict::stats::MeanCi;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(scapredict::stats::percent_ci(MeanCi{0.5, 0.4, 0.6, 0.1, 5}), "50.0 [40.0, 60.0]");
+  EXPECT_EQ(scapredict::stats::percent_ci(MeanCi{0.5, nan, nan, nan, 1}),
+            "50.0 (no interval, n=1)");
+  EXPECT_EQ(scapredict::stats::percent_ci(MeanCi{nan, nan, nan, nan, 0}), "n/a");
 }

@@ -145,6 +145,9 @@ void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_give
   cfg.run.seed = run.seed;
   if (repetitions_given) cfg.run.repetitions = run.repetitions;
   const auto cohort = data::load_beat_cohort(dir);
+  // docs/real-beats-method.md: every SCD patient not training tests (4 of the 12 here).
+  const int n_scd = static_cast<int>(cohort.cohort.scd.size());
+  if (n_scd > cfg.protocol.train_scd) cfg.protocol.test_scd = n_scd - cfg.protocol.train_scd;
   std::cerr << "reproduce: " << cohort.cohort.source.description << "\n";
   // The real-ECG experiment runs where the folder holds VFDB's records (../shared/physionet does).
   std::optional<std::filesystem::path> ecg_dir;

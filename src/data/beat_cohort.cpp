@@ -70,6 +70,17 @@ std::optional<BeatRecord> read_beats(const fs::path& record, double database_fs,
   return b;
 }
 
+// read_beats, with a malformed record dropped with its reason instead of ending the study.
+std::optional<BeatRecord> read_or_drop(const fs::path& record, double database_fs,
+                                       io::Header* header, const std::string& id, BeatCohort& c) {
+  try {
+    return read_beats(record, database_fs, header);
+  } catch (const Error& e) {
+    c.dropped.push_back(id + ": " + e.what());
+    return std::nullopt;
+  }
+}
+
 // First minute k in 1..n before `onset_s` without an annotated beat, or 0 when each has one.
 int first_minute_without_beats(const BeatRecord& b, double onset_s, int n) {
   std::vector<bool> seen(static_cast<std::size_t>(n) + 1, false);
@@ -103,14 +114,15 @@ void load_sddb(const fs::path& folder, const BeatLoadOptions& options, BeatCohor
   for (const auto& name : io::sddb_record_names()) {
     const auto record = folder / name;
     io::Header h;
-    auto b = read_beats(record, io::kSddbFsHz, &h);
     const std::string id = "sddb/" + name;
-    if (!b) continue;  // not in this folder
+    auto b = read_or_drop(record, io::kSddbFsHz, &h, id, c);
+    if (!b) continue;  // not in this folder, or dropped
     const auto it = table.find(name);
     std::optional<double> onset = b->header_missing ? std::nullopt : header_onset(h);
-    if (onset && it != table.end() && std::abs(*onset - it->second) > 0.5)
-      throw DataError(io::header_path(record).string() +
-                      ": VF onset disagrees with PhysioNet's onset table");
+    if (onset && it != table.end() && std::abs(*onset - it->second) > 0.5) {
+      c.dropped.push_back(id + ": the header's VF onset disagrees with PhysioNet's onset table");
+      continue;
+    }
     if (!onset && it != table.end()) onset = it->second;
     if (!onset) {
       c.dropped.push_back(id + ": no VF onset");
@@ -136,7 +148,7 @@ void load_nsrdb(const fs::path& folder, BeatCohort& c) {
   for (const auto& name : io::nsrdb_record_names()) {
     const auto record = folder / name;
     io::Header h;
-    auto b = read_beats(record, io::kNsrdbFsHz, &h);
+    auto b = read_or_drop(record, io::kNsrdbFsHz, &h, "nsrdb/" + name, c);
     if (!b) continue;
     note_rhythms("nsrdb/" + name, *b, c);
     Patient p{"nsrdb/" + name, record, false, std::nullopt, b->last_beat_s, b->fs_hz};

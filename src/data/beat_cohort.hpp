@@ -47,8 +47,8 @@ struct BeatLoadOptions {
 /// records are those of PhysioNet's onset table with an annotation file (.atr preferred, else
 /// .ari); a missing header is replaced by the database's 250 Hz and the table's onset. A record
 /// without beats in each of the `required_minutes` minutes before onset is dropped with the
-/// reason. Throws DataError naming the folder or file when the folders are absent, hold no usable
-/// record, or a file is malformed.
+/// reason, as is a record whose files are malformed (with the file and the problem). Throws
+/// DataError naming the folder when the folders are absent or hold no usable record.
 BeatCohort load_beat_cohort(const std::filesystem::path& dir, const BeatLoadOptions& options = {});
 
 /// The folder of `dir` that holds `db`'s beats ("sddb" or "nsrdb"): DIR/db-beats, else DIR/db;

@@ -81,7 +81,10 @@ nlohmann::json ProtocolRun::to_json() const {
           {"grid_s", grid_s},
           {"horizons", h},
           {"near_5_30", near.to_json()},
-          {"far", far.to_json()}};
+          {"far", far.to_json()},
+          {"near_5_30_paired", near_paired.to_json()},
+          {"far_paired", far_paired.to_json()},
+          {"skipped_repetitions", skipped}};
 }
 
 nlohmann::json PooledMetrics::to_json() const {
@@ -109,10 +112,17 @@ nlohmann::json LopoRun::to_json() const {
 }
 
 nlohmann::json ImminenceRun::to_json() const {
+  auto minutes = [](const std::map<std::string, std::pair<int, int>>& m) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [id, n] : m) j[id] = {{"label_1", n.first}, {"label_0", n.second}};
+    return j;
+  };
   return {{"classifier", classifier},
           {"window_min", window_min},
           {"real", real.to_json()},
-          {"placebo", placebo.to_json()}};
+          {"placebo", placebo.to_json()},
+          {"real_minutes_per_patient", minutes(real_minutes)},
+          {"placebo_minutes_per_patient", minutes(placebo_minutes)}};
 }
 
 const ProtocolRun* BeatStudyResult::main_run(const std::string& classifier, int window_min) const {
@@ -134,7 +144,7 @@ nlohmann::json BeatStudyResult::to_json() const {
             {"dir", source.dir.string()},
             {"scd_patients", patients_scd},
             {"normal_patients", patients_normal},
-            {"scd_annotators", annotators},
+            {"annotators", annotators},
             {"dropped", dropped},
             {"notes", notes}}},
           {"config", config.to_json()},
@@ -380,7 +390,7 @@ struct Context {
 // Test minutes of one repetition scored by one classifier, by horizon and near/far band.
 struct RepScores {
   std::map<int, std::pair<std::vector<double>, std::vector<int>>> by_horizon;
-  std::pair<std::vector<double>, std::vector<int>> near, far;
+  std::pair<std::vector<double>, std::vector<int>> near, far, near_paired, far_paired;
 };
 
 RepScores score_repetition(const std::vector<Row>& test, const std::vector<double>& pt,
@@ -397,7 +407,28 @@ RepScores score_repetition(const std::vector<Row>& test, const std::vector<doubl
     if (test[i].label == 0) add(s.far, pt[i], 0);
   }
   for (std::size_t i = 0; i < far_rows.size(); ++i) add(s.far, pf[i], 1);
+  // The paired bands: SCD patients with usable minutes near (5-30 min) and far.
+  std::set<int> near_p, far_p;
+  for (const auto& r : test)
+    if (r.label == 1 && r.ref.horizon.value_or(0) <= 30) near_p.insert(r.ref.patient);
+  for (const auto& r : far_rows) far_p.insert(r.ref.patient);
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    const auto& r = test[i];
+    if (r.label == 0) {
+      add(s.near_paired, pt[i], 0);
+      add(s.far_paired, pt[i], 0);
+    } else if (r.ref.horizon.value_or(0) <= 30 && far_p.count(r.ref.patient)) {
+      add(s.near_paired, pt[i], 1);
+    }
+  }
+  for (std::size_t i = 0; i < far_rows.size(); ++i)
+    if (near_p.count(far_rows[i].ref.patient)) add(s.far_paired, pf[i], 1);
   return s;
+}
+
+bool both_classes(const model::Dataset& d) {
+  return std::find(d.y.begin(), d.y.end(), 0) != d.y.end() &&
+         std::find(d.y.begin(), d.y.end(), 1) != d.y.end();
 }
 
 // The protocol's repetitions on one window length and time grid: one run per classifier.
@@ -406,7 +437,9 @@ std::vector<ProtocolRun> run_protocol(Context& ctx, const std::vector<data::Repe
   WindowStore store(ctx.c, window_min, grid_s);
   const auto& cls = ctx.cfg.classifiers;
   std::vector<std::map<int, std::vector<SetMetrics>>> by_h(cls.size());
-  std::vector<std::vector<SetMetrics>> near(cls.size()), far(cls.size());
+  std::vector<std::vector<SetMetrics>> near(cls.size()), far(cls.size()), near_p(cls.size()),
+      far_p(cls.size());
+  int skipped = 0;
   for (std::size_t r = 0; r < plans.size(); ++r) {
     const auto& plan = plans[r];
     // derive_seed's normal-minute stream has no index: the repetition is added to it.
@@ -419,6 +452,11 @@ std::vector<ProtocolRun> run_protocol(Context& ctx, const std::vector<data::Repe
       for (int k : ctx.cfg.far_minutes) far_refs.push_back({true, p, data::BeforeOnset{k}, k});
     const auto far_rows = resolve(store, far_refs, rng, used);
     const auto data = dataset(train);
+    if (!both_classes(data)) {
+      ++skipped;
+      ctx.step("repetition " + std::to_string(r + 1) + " skipped: one class in training");
+      continue;
+    }
     for (std::size_t ci = 0; ci < cls.size(); ++ci) {
       const auto m = model::fit_tabular(cls[ci], data, ctx.seed(SeedUse::kTraining, r));
       const auto s = score_repetition(test, predict(*m, test), far_rows, predict(*m, far_rows));
@@ -426,6 +464,8 @@ std::vector<ProtocolRun> run_protocol(Context& ctx, const std::vector<data::Repe
         by_h[ci][h].push_back(set_metrics(set.first, set.second));
       near[ci].push_back(set_metrics(s.near.first, s.near.second));
       far[ci].push_back(set_metrics(s.far.first, s.far.second));
+      near_p[ci].push_back(set_metrics(s.near_paired.first, s.near_paired.second));
+      far_p[ci].push_back(set_metrics(s.far_paired.first, s.far_paired.second));
     }
     ctx.step(std::to_string(window_min) + "-min windows" + (grid_s > 0 ? ", re-quantised" : "") +
              ", repetition " + std::to_string(r + 1));
@@ -434,10 +474,16 @@ std::vector<ProtocolRun> run_protocol(Context& ctx, const std::vector<data::Repe
             store);
   std::vector<ProtocolRun> runs;
   for (std::size_t ci = 0; ci < cls.size(); ++ci) {
-    ProtocolRun run{model::to_string(cls[ci]), window_min, grid_s, {}, {}, {}};
+    ProtocolRun run;
+    run.classifier = model::to_string(cls[ci]);
+    run.window_min = window_min;
+    run.grid_s = grid_s;
+    run.skipped = skipped;
     for (const auto& [h, reps] : by_h[ci]) run.horizons.push_back(summarise(h, reps));
     run.near = summarise(0, near[ci]);
     run.far = summarise(0, far[ci]);
+    run.near_paired = summarise(0, near_p[ci]);
+    run.far_paired = summarise(0, far_p[ci]);
     runs.push_back(std::move(run));
   }
   return runs;
@@ -447,6 +493,10 @@ std::vector<ProtocolRun> run_protocol(Context& ctx, const std::vector<data::Repe
 void score_fold(Context& ctx, const std::vector<Row>& train, const std::vector<Row>& test,
                 std::uint64_t seed, std::vector<std::vector<Scored>>& items) {
   const auto data = dataset(train);
+  if (!both_classes(data)) {
+    ++ctx.unusable["folds skipped: one class in training"];
+    return;
+  }
   for (std::size_t ci = 0; ci < ctx.cfg.classifiers.size(); ++ci) {
     const auto m = model::fit_tabular(ctx.cfg.classifiers[ci], data, seed);
     const auto p = predict(*m, test);
@@ -542,7 +592,8 @@ std::vector<LopoRun> run_lopo(Context& ctx, int window_min) {
 
 // Each SCD patient's near (label 1) and far (label 0) minutes; onset moved an hour earlier for
 // the placebo. Patients without both kinds of minutes are left out.
-std::map<int, std::vector<Row>> imminence_rows(WindowStore& store, int n_scd, bool placebo) {
+std::map<int, std::vector<Row>> imminence_rows(WindowStore& store, int n_scd, bool placebo,
+                                               std::map<int, std::pair<int, int>>& counts) {
   std::map<int, std::vector<Row>> out;
   const int shift = placebo ? 60 : 0;
   for (int p = 0; p < n_scd; ++p) {
@@ -557,6 +608,7 @@ std::map<int, std::vector<Row>> imminence_rows(WindowStore& store, int n_scd, bo
     };
     for (int k = 1; k <= 10; ++k) add(k + shift, 1);
     for (int k = 60; k <= 114; k += 6) add(k + shift, 0);
+    counts[p] = {pos, neg};
     if (pos > 0 && neg > 0) out[p] = std::move(rows);
   }
   return out;
@@ -567,7 +619,13 @@ std::vector<ImminenceRun> run_imminence(Context& ctx, int window_min) {
   const auto n = static_cast<int>(ctx.c.cohort.scd.size());
   std::vector<ImminenceRun> runs(ctx.cfg.classifiers.size());
   for (bool placebo : {false, true}) {
-    const auto rows = imminence_rows(store, n, placebo);
+    std::map<int, std::pair<int, int>> counts;
+    const auto rows = imminence_rows(store, n, placebo, counts);
+    for (auto& run : runs) {
+      for (const auto& [p, cnt] : counts)
+        (placebo ? run.placebo_minutes : run.real_minutes)[ctx.c.cohort.scd[std::size_t(p)].id] =
+            cnt;
+    }
     std::vector<std::vector<Scored>> items(ctx.cfg.classifiers.size());
     for (const auto& [p, test] : rows) {
       std::vector<Row> train;
@@ -591,6 +649,8 @@ std::vector<ImminenceRun> run_imminence(Context& ctx, int window_min) {
 
 void validate(const data::BeatCohort& c, const BeatStudyConfig& cfg) {
   if (cfg.classifiers.empty()) throw data::DataError("the study needs at least one classifier");
+  if (cfg.windows_min.empty() || cfg.protocol.horizons.empty())
+    throw data::DataError("the study needs at least one window length and one horizon");
   for (int w : cfg.windows_min)
     if (w < 1 || w > 5) throw data::DataError("HRV windows must be 1 to 5 minutes long");
   if (!(cfg.control_grid_s > 0 && cfg.control_grid_s <= 1))
@@ -623,7 +683,12 @@ BeatStudyResult run_beat_study(const data::BeatCohort& c, const BeatStudyConfig&
     r.patients_scd.push_back(c.cohort.scd[i].id);
     r.annotators[c.cohort.scd[i].id] = c.scd[i].annotator;
   }
-  for (const auto& p : c.cohort.normal) r.patients_normal.push_back(p.id);
+  for (std::size_t i = 0; i < c.cohort.normal.size(); ++i) {
+    r.patients_normal.push_back(c.cohort.normal[i].id);
+    r.annotators[c.cohort.normal[i].id] = c.normal[i].annotator;
+  }
+  if (cfg.windows_min.empty() || cfg.protocol.horizons.empty())
+    throw data::DataError("the study needs at least one window length and one horizon");
   for (int w : cfg.windows_min) {
     for (auto& run : run_protocol(ctx, plans, w, 0)) r.main.push_back(std::move(run));
     for (auto& run : run_protocol(ctx, plans, w, cfg.control_grid_s))

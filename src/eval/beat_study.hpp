@@ -49,6 +49,10 @@ struct ProtocolRun {
   std::vector<HorizonMetrics> horizons;
   HorizonMetrics near;  ///< SCD minutes 5-30 min before onset against the test normals (horizon 0)
   HorizonMetrics far;   ///< SCD minutes 4-8 h before onset against the same normals
+  /// near and far over the same SCD patients: those with usable minutes in both bands (added
+  /// after the first real run: far minutes exist only where the onset comes late enough).
+  HorizonMetrics near_paired, far_paired;
+  int skipped = 0;  ///< repetitions whose training minutes held one class only
   nlohmann::json to_json() const;
 };
 
@@ -78,13 +82,16 @@ struct ImminenceRun {
   std::string classifier;
   int window_min = 1;
   PooledMetrics real, placebo;
+  /// Per SCD patient: usable minutes of label 1 and label 0 (real, then placebo); a patient
+  /// without both is left out of that analysis.
+  std::map<std::string, std::pair<int, int>> real_minutes, placebo_minutes;
   nlohmann::json to_json() const;
 };
 
 struct BeatStudyResult {
   data::DataSource source;
   std::vector<std::string> patients_scd, patients_normal, dropped, notes;
-  std::map<std::string, std::string> annotators;  ///< SCD patient id -> "atr" / "ari"
+  std::map<std::string, std::string> annotators;  ///< patient id -> "atr" / "ari"
   BeatStudyConfig config;
   std::vector<ProtocolRun> main, quantised;
   std::vector<LopoRun> lopo;

@@ -103,6 +103,10 @@ nlohmann::json to_json(const MeanCi& m) {
 std::string percent_ci(const MeanCi& m) {
   if (!std::isfinite(m.mean)) return "n/a";
   char b[64];
+  if (!std::isfinite(m.lo) || !std::isfinite(m.hi)) {
+    std::snprintf(b, sizeof b, "%.1f (no interval, n=%d)", 100 * m.mean, m.n);
+    return b;
+  }
   std::snprintf(b, sizeof b, "%.1f [%.1f, %.1f]", 100 * m.mean, 100 * std::max(0.0, m.lo),
                 100 * std::min(1.0, m.hi));
   return b;

@@ -35,7 +35,7 @@ MeanCi mean_ci95(const std::vector<double>& values);
 nlohmann::json to_json(const MeanCi& m);
 
 /// "mean [lo, hi]" in percent, the interval clipped to [0, 100] % (a proportion's range); "n/a"
-/// for NaN.
+/// for a NaN mean; "mean (no interval, n=N)" when the interval is not finite.
 std::string percent_ci(const MeanCi& m);
 
 /// Student t quantile t_{0.975, df} (df >= 1).
