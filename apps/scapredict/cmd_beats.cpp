@@ -49,6 +49,9 @@ void run_qrs(const std::string& record_arg, const std::string& out_arg,
   const std::filesystem::path out =
       out_arg.empty() ? io::annotation_path(record_arg, "qrs") : std::filesystem::path(out_arg);
   check_writable(out);
+  std::vector<std::filesystem::path> inputs = {io::header_path(record_arg)};
+  for (int s = 0; s < n_signals; ++s) inputs.push_back(record.signal_path(s));
+  check_not_input(out, inputs);
   const double duration_s = static_cast<double>(record.n_frames()) / record.fs_hz();
   if (duration_s > 3600.0) {
     char detail[96];
@@ -97,6 +100,15 @@ void add_bxb_command(CLI::App& app) {
   cmd->callback([=] {
     if (!json->empty()) check_writable(*json);
     std::vector<std::filesystem::path> paths(records->begin(), records->end());
+    if (!json->empty()) {
+      std::vector<std::filesystem::path> inputs;
+      for (const auto& p : paths) {
+        inputs.push_back(io::header_path(p));
+        inputs.push_back(io::annotation_path(p, *ref));
+        inputs.push_back(io::annotation_path(p, *test));
+      }
+      check_not_input(*json, inputs);
+    }
     const eval::Ec57Options options;
     const auto summary = eval::compare_records(paths, *ref, *test, options);
     std::cout << "bxb: reference " << *ref << ", test " << *test << "; match window "

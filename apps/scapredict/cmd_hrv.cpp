@@ -1,5 +1,6 @@
 // hrv: heart-rate variability per window from a record's beat annotations (docs/hrv.md).
 #include <cctype>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -78,6 +79,9 @@ void run_hrv(HrvRequest req) {
                         ": no annotation file (.atr or .ari) beside it");
     req.annotator = *found;
   }
+  if (!req.out.empty())
+    check_not_input(req.out,
+                    {io::header_path(req.record), io::annotation_path(req.record, req.annotator)});
   const auto beats = features::read_beats(req.record, req.annotator, req.grid_s);
   const auto windows = features::hrv_windows(beats, req.window_s);
   const auto csv = hrv_csv(req, beats, windows);
@@ -101,8 +105,15 @@ void add_hrv_command(CLI::App& app) {
   cmd->add_option("--window", req->window_s, "Window length in seconds")
       ->check(finite_range(60, 3600));
   cmd->add_option("--grid", req->grid_s,
-                  "Re-quantise beat times to multiples of this many seconds (0: keep)")
-      ->check(finite_range(0, 1));
+                  "Re-quantise beat times to multiples of this many seconds (0: keep; else "
+                  "1e-6 to 1)")
+      ->check(finite_range(0, 1))
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            const double g = std::strtod(v.c_str(), nullptr);
+            return g == 0 || g >= 1e-6 ? std::string() : "must be 0 or at least 1e-6 s: " + v;
+          },
+          "", "grid"));
   cmd->add_option("--out", req->out, "Write CSV here instead of stdout");
   cmd->callback([req] { run_hrv(*req); });
 }

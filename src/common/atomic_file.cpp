@@ -85,4 +85,16 @@ std::string read_file(const fs::path& path) {
   return ss.str();
 }
 
+void check_not_input(const std::filesystem::path& out,
+                     const std::vector<std::filesystem::path>& inputs) {
+  namespace fs = std::filesystem;
+  for (const auto& in : inputs) {
+    std::error_code e1, e2, e3;
+    const bool same = fs::exists(out, e1) && fs::exists(in, e2)
+                          ? fs::equivalent(out, in, e3)
+                          : fs::weakly_canonical(out, e1) == fs::weakly_canonical(in, e2);
+    if (same) throw Error(out.string() + ": is an input of this command; write elsewhere");
+  }
+}
+
 }  // namespace scapredict

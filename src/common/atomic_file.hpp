@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace scapredict {
 
@@ -21,6 +22,11 @@ void check_writable(const std::filesystem::path& path);
 void check_output_dir(const std::filesystem::path& dir);
 /// Creates `dir` (and its parents) when missing. Throws scapredict::Error naming the path.
 void create_output_dir(const std::filesystem::path& dir);
+
+/// Checks that `out` is none of `inputs` (the same file, however named). Throws
+/// scapredict::Error "OUT: is an input of this command" otherwise.
+void check_not_input(const std::filesystem::path& out,
+                     const std::vector<std::filesystem::path>& inputs);
 
 /// Reads a whole file. Throws scapredict::Error naming the path when it cannot be opened.
 std::string read_file(const std::filesystem::path& path);

@@ -107,6 +107,7 @@ Beats read_beats(const std::filesystem::path& record, const std::string& annotat
   const auto ann = io::read_annotations(record, annotator);
   double end_s = 0;
   if (h.n_samples) {
+    io::check_annotations_fit(ann, *h.n_samples, io::annotation_path(record, annotator).string());
     end_s = static_cast<double>(*h.n_samples) / h.fs_hz;
   } else {
     for (const auto& a : ann) end_s = std::max(end_s, static_cast<double>(a.sample) / h.fs_hz);
