@@ -140,6 +140,7 @@ void add_predict(CLI::App& app) {
 // reproduce --beats: the study on real SDDB/NSRDB beat annotations (REAL_REPORT.md).
 void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_given,
                     const std::string& out) {
+  if (out.empty()) throw CLI::ValidationError("--out", "required");
   check_output_dir(out);
   auto cfg = eval::BeatStudyConfig::preregistered();
   cfg.run.seed = run.seed;
@@ -147,13 +148,38 @@ void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_give
   const auto cohort = data::load_beat_cohort(dir);
   // docs/real-beats-method.md: every SCD patient not training tests (4 of the 12 here).
   const int n_scd = static_cast<int>(cohort.cohort.scd.size());
-  if (n_scd > cfg.protocol.train_scd) cfg.protocol.test_scd = n_scd - cfg.protocol.train_scd;
+  const int n_normal = static_cast<int>(cohort.cohort.normal.size());
+  const auto& p = cfg.protocol;
+  if (n_scd <= p.train_scd || n_normal < p.train_normal + p.test_normal) {
+    throw Error(dir + ": the study needs at least " + std::to_string(p.train_scd + 1) +
+                " SCD and " + std::to_string(p.train_normal + p.test_normal) +
+                " normal records with usable beats; found " + std::to_string(n_scd) + " and " +
+                std::to_string(n_normal));
+  }
+  cfg.protocol.test_scd = n_scd - cfg.protocol.train_scd;
+  // The output directory is made (and its writability proven) before the long run; it is
+  // removed again when the run fails and it was not there before.
+  const bool existed = std::filesystem::exists(out);
+  create_output_dir(out);
+  try {
+    check_writable(std::filesystem::path(out) / "REAL_REPORT.md");
+  } catch (...) {
+    std::error_code ec;
+    if (!existed) std::filesystem::remove(out, ec);
+    throw;
+  }
   std::cerr << "reproduce: " << cohort.cohort.source.description << "\n";
+  for (const auto& d : cohort.dropped) std::cerr << "reproduce: not in the study: " << d << "\n";
   // The real-ECG experiment runs where the folder holds VFDB's records (../shared/physionet does).
   std::optional<std::filesystem::path> ecg_dir;
   std::error_code ec;
   if (std::filesystem::is_directory(std::filesystem::path(dir) / "vfdb", ec)) ecg_dir = dir;
-  report::real_study(cohort, cfg, out, stderr_progress(), ecg_dir);
+  try {
+    report::real_study(cohort, cfg, out, stderr_progress(), ecg_dir);
+  } catch (...) {
+    if (!existed) std::filesystem::remove(out, ec);  // only when still empty
+    throw;
+  }
   std::cout << cohort.cohort.source.description << "\nreport written to " << out
             << "/REAL_REPORT.md\n";
 }
@@ -168,9 +194,11 @@ void add_reproduce(CLI::App& app) {
   d->add(cmd);
   cmd->add_option("--out", *out, "Output directory");
   auto* beats_opt =
-      cmd->add_option("--beats", *beats,
-                      "Run the study on REAL SDDB/NSRDB beat annotations in DIR (default "
-                      "../shared/physionet) and write REAL_REPORT.md")
+      cmd->add_option(
+             "--beats", *beats,
+             "Run the study on REAL SDDB/NSRDB beat annotations in DIR (default "
+             "../shared/physionet) and write REAL_REPORT.md; 20 repetitions unless --repetitions "
+             "is given")
           ->expected(0, 1)
           ->default_str("../shared/physionet");
   add_run_flags(cmd, *run, true);

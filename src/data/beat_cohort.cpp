@@ -97,11 +97,10 @@ int first_minute_without_beats(const BeatRecord& b, double onset_s, int n) {
 }
 
 // A record without rhythm annotations cannot have its atrial fibrillation excluded.
-void note_rhythms(const std::string& id, const BeatRecord& b, BeatCohort& c) {
+void note_rhythms(const std::string& id, const BeatRecord& b, std::vector<std::string>& ids) {
   for (const auto& a : b.annotations)
     if (a.code == io::code::kRhythm) return;
-  c.notes.push_back(id + ": ." + b.annotator +
-                    " holds no rhythm annotations, so atrial fibrillation cannot be excluded");
+  ids.push_back(id + " (." + b.annotator + ")");
 }
 
 std::optional<double> header_onset(const io::Header& h) {
@@ -109,7 +108,8 @@ std::optional<double> header_onset(const io::Header& h) {
   return std::nullopt;
 }
 
-void load_sddb(const fs::path& folder, const BeatLoadOptions& options, BeatCohort& c) {
+void load_sddb(const fs::path& folder, const BeatLoadOptions& options, BeatCohort& c,
+               std::vector<std::string>& no_rhythms) {
   const auto& table = sddb_onset_table();
   for (const auto& name : io::sddb_record_names()) {
     const auto record = folder / name;
@@ -137,20 +137,20 @@ void load_sddb(const fs::path& folder, const BeatLoadOptions& options, BeatCohor
     if (b->header_missing)
       c.notes.push_back(id + ": no header; the database's 250 Hz and PhysioNet's onset " +
                         io::format_elapsed(*onset) + " stand in");
-    note_rhythms(id, *b, c);
+    note_rhythms(id, *b, no_rhythms);
     Patient p{id, record, true, onset, b->last_beat_s, b->fs_hz};
     c.cohort.scd.push_back(p);
     c.scd.push_back(std::move(*b));
   }
 }
 
-void load_nsrdb(const fs::path& folder, BeatCohort& c) {
+void load_nsrdb(const fs::path& folder, BeatCohort& c, std::vector<std::string>& no_rhythms) {
   for (const auto& name : io::nsrdb_record_names()) {
     const auto record = folder / name;
     io::Header h;
     auto b = read_or_drop(record, io::kNsrdbFsHz, &h, "nsrdb/" + name, c);
     if (!b) continue;
-    note_rhythms("nsrdb/" + name, *b, c);
+    note_rhythms("nsrdb/" + name, *b, no_rhythms);
     Patient p{"nsrdb/" + name, record, false, std::nullopt, b->last_beat_s, b->fs_hz};
     c.cohort.normal.push_back(p);
     c.normal.push_back(std::move(*b));
@@ -170,8 +170,17 @@ BeatCohort load_beat_cohort(const fs::path& dir, const BeatLoadOptions& options)
   if (options.required_minutes < 1 || options.required_minutes > 600)
     throw DataError("required minutes before onset must lie in 1..600");
   BeatCohort c;
-  load_sddb(*sddb, options, c);
-  load_nsrdb(*nsrdb, c);
+  std::vector<std::string> no_rhythms;
+  load_sddb(*sddb, options, c, no_rhythms);
+  load_nsrdb(*nsrdb, c, no_rhythms);
+  if (!no_rhythms.empty()) {
+    std::string list;
+    for (const auto& id : no_rhythms) list += (list.empty() ? "" : ", ") + id;
+    c.notes.push_back(std::to_string(no_rhythms.size()) +
+                      " records hold no rhythm annotations, so atrial fibrillation cannot be "
+                      "excluded in them: " +
+                      list);
+  }
   if (c.cohort.scd.empty() || c.cohort.normal.empty()) {
     throw DataError(dir.string() + ": found " + std::to_string(c.cohort.scd.size()) +
                     " usable SDDB and " + std::to_string(c.cohort.normal.size()) +

@@ -359,6 +359,11 @@ HrvWindow hrv_window(const Beats& beats, double t0, double t1, const HrvOptions&
 std::vector<HrvWindow> hrv_windows(const Beats& beats, double window_s, const HrvOptions& options) {
   require(std::isfinite(window_s) && window_s > 0, "HRV: window length must be finite and > 0");
   const double end = beats.end_s > 0 ? beats.end_s : (beats.t_s.empty() ? 0 : beats.t_s.back());
+  // Bounded by what a recording can hold: a million windows is two years of minutes.
+  if (end / window_s > 1e6)
+    throw FeatureError(
+        "HRV: the record spans " + std::to_string(end / window_s) +
+        " windows (more than 1,000,000); is its length or an annotation time wrong?");
   std::vector<HrvWindow> out;
   for (long long k = 0; static_cast<double>(k + 1) * window_s <= end; ++k)
     out.push_back(hrv_window(beats, static_cast<double>(k) * window_s,

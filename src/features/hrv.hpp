@@ -113,6 +113,7 @@ HrvWindow hrv_window(const Beats& beats, double t0, double t1, const HrvOptions&
 
 /// Consecutive windows [k w, (k + 1) w) that fit in [0, beats.end_s) (the last beat time when
 /// end_s is 0). Requires window_s finite and > 0.
+/// Throws FeatureError when the record would span more than 10^6 windows.
 std::vector<HrvWindow> hrv_windows(const Beats& beats, double window_s,
                                    const HrvOptions& options = {});
 

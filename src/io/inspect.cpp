@@ -177,6 +177,17 @@ nlohmann::json to_json(const InspectReport& r) {
   j["beat_only"] = r.beat_only;
   j["signals"] = json::array();
   for (const auto& s : r.signals) {
+    if (s.file_absent) {  // nothing was read: no statistics, not zeros
+      j["signals"].push_back({{"description", s.description},
+                              {"format", s.format},
+                              {"adc_gain", s.adc_gain},
+                              {"gain_uncalibrated", s.gain_uncalibrated},
+                              {"units", s.units},
+                              {"n_samples", s.n_samples},
+                              {"checksum", s.checksum_status},
+                              {"file_absent", true}});
+      continue;
+    }
     j["signals"].push_back({{"description", s.description},
                             {"format", s.format},
                             {"adc_gain", s.adc_gain},
