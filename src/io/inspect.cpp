@@ -177,30 +177,22 @@ nlohmann::json to_json(const InspectReport& r) {
   j["beat_only"] = r.beat_only;
   j["signals"] = json::array();
   for (const auto& s : r.signals) {
-    if (s.file_absent) {  // nothing was read: no statistics, not zeros
-      j["signals"].push_back({{"description", s.description},
-                              {"format", s.format},
-                              {"adc_gain", s.adc_gain},
-                              {"gain_uncalibrated", s.gain_uncalibrated},
-                              {"units", s.units},
-                              {"n_samples", s.n_samples},
-                              {"checksum", s.checksum_status},
-                              {"file_absent", true}});
-      continue;
+    json sig = {{"description", s.description},
+                {"format", s.format},
+                {"adc_gain", s.adc_gain},
+                {"gain_uncalibrated", s.gain_uncalibrated},
+                {"units", s.units},
+                {"n_samples", s.n_samples},
+                {"checksum", s.checksum_status},
+                {"file_absent", s.file_absent}};
+    if (!s.file_absent) {  // an absent file was not read: no statistics, not zeros
+      sig["mean"] = s.mean;
+      sig["std"] = s.std;
+      sig["min"] = s.min;
+      sig["max"] = s.max;
+      sig["invalid_samples"] = s.invalid_samples;
     }
-    j["signals"].push_back({{"description", s.description},
-                            {"format", s.format},
-                            {"adc_gain", s.adc_gain},
-                            {"gain_uncalibrated", s.gain_uncalibrated},
-                            {"units", s.units},
-                            {"mean", s.mean},
-                            {"std", s.std},
-                            {"min", s.min},
-                            {"max", s.max},
-                            {"n_samples", s.n_samples},
-                            {"invalid_samples", s.invalid_samples},
-                            {"checksum", s.checksum_status},
-                            {"file_absent", s.file_absent}});
+    j["signals"].push_back(sig);
   }
   if (r.annotator) {
     j["annotations"] = {{"annotator", *r.annotator},
