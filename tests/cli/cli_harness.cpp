@@ -391,4 +391,12 @@ std::string join_model(const ModelParts& m) {
          std::to_string(m.weights.size()) + "\n" + m.weights;
 }
 
+int csv_rows(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  int rows = 0;
+  while (std::getline(in, line)) rows += (!line.empty() && line[0] != '#');
+  return rows;
+}
+
 }  // namespace scapredict::clitest

@@ -102,6 +102,9 @@ std::string pattern_bytes(std::size_t n);
 /// `n` samples of a slow wave in format 16 (little-endian int16), amplitude `amp` adu.
 std::string wave16(std::size_t n, int amp = 400);
 /// `text` with its first occurrence of `from` replaced by `to`; fails the test when absent.
+/// Lines of a CSV text that are not '#' comments (the column-name line included).
+int csv_rows(const std::string& text);
+
 std::string replace_once(std::string text, const std::string& from, const std::string& to);
 /// Copies record `name` of database `db` of the real data (header, signal file, annotations
 /// when present) into `env.dir`, writable.

@@ -78,15 +78,6 @@ Setup beat_cohort(std::function<void(const Env&)> edit, const Args& flags = {}) 
   };
 }
 
-// Rows of a CSV that are not comments (the column-name line included).
-int csv_rows(const std::string& text) {
-  std::istringstream in(text);
-  std::string line;
-  int rows = 0;
-  while (std::getline(in, line)) rows += (!line.empty() && line[0] != '#');
-  return rows;
-}
-
 std::function<void(const CliResult&, const Env&)> out_has(std::vector<std::string> parts) {
   return [=](const CliResult& r, const Env&) {
     for (const auto& p : parts) EXPECT_NE(r.out.find(p), std::string::npos) << "missing: " << p;

@@ -44,15 +44,6 @@ std::function<void(const CliResult&, const Env&)> json_out(
   };
 }
 
-// Rows of a spectrum CSV that are not comments.
-int csv_rows(const std::string& text) {
-  std::istringstream in(text);
-  std::string line;
-  int rows = 0;
-  while (std::getline(in, line)) rows += (!line.empty() && line[0] != '#');
-  return rows;
-}
-
 // Ten samples 1..10 in format 16; their checksum is 55.
 std::string ten() {
   std::string b;
