@@ -329,35 +329,21 @@ struct Scored {
 };
 
 PooledMetrics pooled(const std::vector<Scored>& items, int resamples, std::uint64_t seed) {
-  PooledMetrics m;
-  std::vector<int> cluster;
+  std::vector<double> p;
+  std::vector<int> y, cluster;
   std::set<int> scd, normal;
   int neg = 0;
   for (const auto& s : items) {
+    p.push_back(s.p);
+    y.push_back(s.label);
     cluster.push_back(s.cluster);
     (s.label ? scd : normal).insert(s.cluster);
     neg += s.label == 0;
   }
+  auto m = pooled_metrics(p, y, cluster, resamples, seed);
   m.scd_patients = static_cast<int>(scd.size());
   m.normal_patients = static_cast<int>(normal.size());
-  m.minutes = static_cast<int>(items.size());
   m.always_normal = items.empty() ? kNan : double(neg) / double(items.size());
-  auto metric = [&](double SetMetrics::*field) {
-    return [&items, field](const std::vector<std::size_t>& idx) {
-      std::vector<double> p;
-      std::vector<int> y;
-      for (auto i : idx) {
-        p.push_back(items[i].p);
-        y.push_back(items[i].label);
-      }
-      return set_metrics(p, y).*field;
-    };
-  };
-  m.auroc = stats::cluster_bootstrap(cluster, metric(&SetMetrics::auroc), resamples, seed);
-  m.balanced_accuracy =
-      stats::cluster_bootstrap(cluster, metric(&SetMetrics::balanced), resamples, seed + 1);
-  m.accuracy =
-      stats::cluster_bootstrap(cluster, metric(&SetMetrics::accuracy), resamples, seed + 2);
   return m;
 }
 
@@ -368,6 +354,33 @@ std::vector<Scored> subset(const std::vector<Scored>& items, Pred keep) {
     if (keep(s)) out.push_back(s);
   return out;
 }
+
+}  // namespace
+
+PooledMetrics pooled_metrics(const std::vector<double>& p, const std::vector<int>& y,
+                             const std::vector<int>& cluster, int resamples, std::uint64_t seed) {
+  auto metric = [&](double SetMetrics::*field) {
+    return [&p, &y, field](const std::vector<std::size_t>& idx) {
+      std::vector<double> ps;
+      std::vector<int> ys;
+      for (auto i : idx) {
+        ps.push_back(p[i]);
+        ys.push_back(y[i]);
+      }
+      return set_metrics(ps, ys).*field;
+    };
+  };
+  PooledMetrics m;
+  m.minutes = static_cast<int>(p.size());
+  m.auroc = stats::cluster_bootstrap(cluster, metric(&SetMetrics::auroc), resamples, seed);
+  m.balanced_accuracy =
+      stats::cluster_bootstrap(cluster, metric(&SetMetrics::balanced), resamples, seed + 1);
+  m.accuracy =
+      stats::cluster_bootstrap(cluster, metric(&SetMetrics::accuracy), resamples, seed + 2);
+  return m;
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // The analyses

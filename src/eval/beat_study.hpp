@@ -64,6 +64,12 @@ struct PooledMetrics {
   nlohmann::json to_json() const;
 };
 
+/// AUROC, balanced accuracy and accuracy (threshold 0.5) of scores `p` with 0/1 labels `y`,
+/// each with a percentile bootstrap over the clusters (patients or records) in `cluster`
+/// (seeds seed, seed + 1, seed + 2). Counts other than `minutes` are left to the caller.
+PooledMetrics pooled_metrics(const std::vector<double>& p, const std::vector<int>& y,
+                             const std::vector<int>& cluster, int resamples, std::uint64_t seed);
+
 struct LopoRun {
   std::string classifier;
   int window_min = 1;

@@ -10,6 +10,7 @@
 #include "data/events.hpp"
 #include "dsp/prepare.hpp"
 #include "dsp/qrs.hpp"
+#include "eval/beat_study.hpp"
 #include "features/features.hpp"
 #include "features/hrv.hpp"
 #include "features/nn.hpp"
@@ -194,27 +195,18 @@ std::vector<ImminenceRow> leave_one_record_out(const std::vector<Labelled>& recs
     row.model = models[mi];
     row.setting = setting;
     row.records = int(recs.size());
-    std::vector<int> cluster;
+    std::vector<double> p;
+    std::vector<int> y, cluster;
     for (const auto& s : scored[mi]) {
+      p.push_back(s.p);
+      y.push_back(s.label);
       cluster.push_back(s.record);
       (s.label ? row.near_minutes : row.far_minutes)++;
     }
-    auto metric = [&](bool balanced) {
-      return [&, balanced](const std::vector<std::size_t>& idx) {
-        std::vector<double> p;
-        std::vector<int> y;
-        stats::Confusion conf;
-        for (auto k : idx) {
-          p.push_back(scored[mi][k].p);
-          y.push_back(scored[mi][k].label);
-          conf.add(scored[mi][k].label == 1, scored[mi][k].p >= 0.5);
-        }
-        return balanced ? (conf.sensitivity() + conf.specificity()) / 2 : stats::auroc(p, y);
-      };
-    };
     const auto bseed = derive_seed(c.seed, SeedUse::kBootstrap, 300 + rows.size());
-    row.auroc = stats::cluster_bootstrap(cluster, metric(false), c.bootstrap, bseed);
-    row.balanced_accuracy = stats::cluster_bootstrap(cluster, metric(true), c.bootstrap, bseed + 1);
+    const auto m = pooled_metrics(p, y, cluster, c.bootstrap, bseed);
+    row.auroc = m.auroc;
+    row.balanced_accuracy = m.balanced_accuracy;
     rows.push_back(row);
   }
   return rows;
