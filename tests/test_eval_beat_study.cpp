@@ -6,6 +6,7 @@
 
 #include "common/atomic_file.hpp"
 #include "eval/beat_study.hpp"
+#include "eval/real_rhythm.hpp"
 #include "report/real_report.hpp"
 #include "test_util.hpp"
 
@@ -156,4 +157,54 @@ TEST(BeatStudy, BadConfigurationsAreErrors) {
   cfg = small_config();
   cfg.windows_min = {0};
   EXPECT_THROW(eval::run_beat_study(c, cfg), data::DataError);
+}
+
+namespace {
+
+eval::RealRhythmConfig small_rhythm_config(const std::filesystem::path& work) {
+  auto c = eval::RealRhythmConfig::preregistered();
+  c.protocol.train_scd = 5;
+  c.protocol.test_scd = 3;
+  c.protocol.train_normal = 6;
+  c.protocol.test_normal = 4;
+  c.protocol.horizons = {5, 10};
+  c.near = {5, 10};
+  c.far = {60, 70};
+  c.normal_hours = 0.4;
+  c.run.repetitions = 3;
+  c.run.epochs = 15;
+  c.work = work;
+  return c;
+}
+
+}  // namespace
+
+// Known answers for experiment 4: a rhythm difference is found through one recorder; without
+// one, one recorder gives chance, and each database's own chain gives the recorder away.
+TEST(RealRhythm, OneRecorderSeesOnlyRhythmOwnChainsSeeTheRecorder) {
+  st::TempDir dir;
+  SynthSpec same;
+  same.hours = 1.5;
+  const auto r = eval::run_real_rhythm(synth_cohort(same), small_rhythm_config(dir.path()));
+  ASSERT_EQ(r.settings.size(), 2u);
+  const auto& one = r.settings[0];
+  const auto& own = r.settings[1];
+  EXPECT_EQ(one.name, "one recorder");
+  EXPECT_EQ(one.scd, 8);
+  EXPECT_EQ(one.normal, 10);
+  EXPECT_EQ(one.description.rfind("REAL beat times", 0), 0u);
+  EXPECT_LT(one.near.auroc.mean, 0.8) << "same rhythm, same recorder: nothing to find";
+  EXPECT_GT(own.near.auroc.mean, 0.9) << "same rhythm, own chains: the recorder is found";
+  EXPECT_GT(own.far.auroc.mean, 0.9);
+  EXPECT_GT(one.near.scd_minutes, 0);
+  EXPECT_GT(one.far.scd_minutes, 0);
+  // The rendered records are gone; nothing but the results is left.
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+
+  SynthSpec differ = same;
+  differ.scd_rr = 0.55;
+  differ.normal_rr = 1.0;
+  const auto d = eval::run_real_rhythm(synth_cohort(differ), small_rhythm_config(dir.path()));
+  EXPECT_GT(d.settings[0].near.auroc.mean, 0.9) << "a rhythm difference shows in the spectrum";
+  EXPECT_GT(d.settings[0].far.auroc.mean, 0.9) << "and far from onset too: it is the patient";
 }

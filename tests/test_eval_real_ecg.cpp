@@ -47,3 +47,58 @@ TEST(RealEcg, MissingFolderIsADataError) {
   st::TempDir dir;
   EXPECT_THROW(eval::run_real_ecg(dir.path(), {}), data::DataError);
 }
+
+TEST(RealEcg, PaperSetupOnRealPreEventAndNormalMinutes) {
+  SKIP_WITHOUT_PHYSIONET(root);
+  eval::PaperSetupConfig c;
+  c.run.epochs = 2;
+  c.run.repetitions = 2;
+  c.risk_folds = 2;
+  const auto r = eval::run_real_ecg_paper_setup(root, c);
+  // vfdb/418: VF after 6.6 min of normal rhythm, so all five pre-event minutes can be used;
+  // vfdb/419's VF comes after 0.7 min, so it has none.
+  ASSERT_TRUE(r.pre_event_minutes.count("vfdb/418"));
+  EXPECT_LE(r.pre_event_minutes.at("vfdb/418"), 5);
+  EXPECT_FALSE(r.pre_event_minutes.count("vfdb/419"));
+  bool noted_419 = false;
+  for (const auto& s : r.records_not_used) noted_419 |= s.rfind("vfdb/419:", 0) == 0;
+  EXPECT_TRUE(noted_419);
+  int nsrdb = 0;
+  for (const auto& [id, n] : r.normal_minutes) {
+    if (id.rfind("nsrdb-1min/", 0) == 0) {
+      ++nsrdb;
+      EXPECT_EQ(n, 1);
+    } else {
+      EXPECT_EQ(id.rfind("mitdb/", 0), 0u);
+      EXPECT_LE(n, 30);
+    }
+  }
+  EXPECT_EQ(nsrdb, 18);
+  EXPECT_GT(r.minutes_left_out.at("MIT-BIH: not normal sinus rhythm throughout"), 0);
+  ASSERT_EQ(r.rows.size(), 7u);  // main, band-limited, 2 by source, 2 identities, resampler
+  for (const auto& row : r.rows) {
+    EXPECT_EQ(row.result.accuracy.n, 2) << row.name;
+    EXPECT_GE(row.result.majority.mean, 0.5) << row.name;
+    EXPECT_GE(row.result.patients_a, 2);
+    EXPECT_GE(row.result.patients_b, 2);
+  }
+  EXPECT_EQ(r.rows.back().result.patients_a, 18);  // the resampler, paired over NSRDB
+  // Every VF record with a usable minute before its VF has a trace; no minute is after the VF.
+  EXPECT_GE(r.traces.size(), 8u);
+  bool has_418 = false;
+  for (const auto& t : r.traces) {
+    has_418 |= t.id == "vfdb/418";
+    ASSERT_EQ(t.p.size(), t.minutes_before.size());
+    for (std::size_t i = 0; i < t.p.size(); ++i) {
+      EXPECT_GE(t.minutes_before[i], 1);
+      EXPECT_LE(t.minutes_before[i], t.event_min + 1e-9) << t.id;
+      EXPECT_TRUE(t.p[i] >= 0 && t.p[i] <= 1) << t.id;
+    }
+  }
+  EXPECT_TRUE(has_418);
+}
+
+TEST(RealEcg, PaperSetupNeedsBothGroups) {
+  st::TempDir dir;
+  EXPECT_THROW(eval::run_real_ecg_paper_setup(dir.path(), {}), data::DataError);
+}

@@ -171,11 +171,13 @@ void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_give
   std::cerr << "reproduce: " << cohort.cohort.source.description << "\n";
   for (const auto& d : cohort.dropped) std::cerr << "reproduce: not in the study: " << d << "\n";
   // The real-ECG experiment runs where the folder holds VFDB's records (../shared/physionet does).
-  std::optional<std::filesystem::path> ecg_dir;
+  report::RealStudyOptions parts;
   std::error_code ec;
-  if (std::filesystem::is_directory(std::filesystem::path(dir) / "vfdb", ec)) ecg_dir = dir;
+  if (std::filesystem::is_directory(std::filesystem::path(dir) / "vfdb", ec)) parts.ecg_dir = dir;
+  parts.real_rhythm = true;
+  if (repetitions_given) parts.repetitions = run.repetitions;
   try {
-    report::real_study(cohort, cfg, out, stderr_progress(), ecg_dir);
+    report::real_study(cohort, cfg, out, stderr_progress(), parts);
   } catch (...) {
     if (!existed) std::filesystem::remove(out, ec);  // only when still empty
     throw;

@@ -102,9 +102,15 @@ DataSource describe_source(const fs::path& dir, const std::vector<OpenRecord>& s
                    {"knobs", truth.at("knobs")},
                    {"version", truth.at("version")}};
       std::ostringstream d;
-      d << "SIMULATED cohort in " << dir.string() << " (scapredict simulate, seed "
-        << truth.at("seed") << ", risk-effect " << truth.at("knobs").at("risk_effect")
-        << ", device-gap " << truth.at("knobs").at("device_gap") << "); not clinical data";
+      if (truth.contains("description")) {
+        // Real beat times rendered through a simulated recorder (sim::render_beat_cohort).
+        d << truth.at("description").get<std::string>() << ", in " << dir.string()
+          << "; not clinical data";
+      } else {
+        d << "SIMULATED cohort in " << dir.string() << " (scapredict simulate, seed "
+          << truth.at("seed") << ", risk-effect " << truth.at("knobs").at("risk_effect")
+          << ", device-gap " << truth.at("knobs").at("device_gap") << "); not clinical data";
+      }
       src.description = d.str();
     } catch (const nlohmann::json::exception&) {
       throw DataError((dir / "truth.json").string() + ": not a simulator's truth file");

@@ -7,6 +7,7 @@
 #include "data/cohort.hpp"
 #include "data/protocol.hpp"
 #include "stats/metrics.hpp"
+#include "train/experiment.hpp"
 
 namespace scapredict::eval {
 
@@ -23,6 +24,12 @@ struct NearFarConfig {
   std::vector<int> far = {300, 330, 360};
   data::SplitConfig split;
 };
+
+/// Accuracy over the test minutes of `horizons` pooled per repetition of `result` (run on
+/// `prepared`): mean and t-interval over the repetitions.
+stats::MeanCi pooled_accuracy(const data::PreparedMinutes& prepared,
+                              const train::ExperimentResult& result,
+                              const std::vector<int>& horizons);
 
 /// Runs the paper's protocol (the CNN on DFT-1024) with the near and far horizons on `cohort`:
 /// per repetition the accuracy over all near (far) test minutes pooled, mean and t-interval over

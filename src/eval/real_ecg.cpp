@@ -7,10 +7,8 @@
 #include <set>
 
 #include "data/cohort.hpp"
-#include "data/events.hpp"
-#include "dsp/prepare.hpp"
-#include "dsp/qrs.hpp"
 #include "eval/beat_study.hpp"
+#include "eval/ecg_record.hpp"
 #include "features/features.hpp"
 #include "features/hrv.hpp"
 #include "features/nn.hpp"
@@ -66,80 +64,25 @@ nlohmann::json RealEcgResult::to_json() const {
 
 namespace {
 
-// A minute of a record with both of its inputs.
-struct EcgMinute {
-  int k = 0;
-  std::vector<float> dft, hrv;
-};
-
-bool bad_rhythm(const std::string& r) {
-  return r == "VT" || r == "VF" || r == "VFL" || r == "VFIB" || r == "NOISE" || r == "ASYS";
-}
-
-// One record opened for the experiment: its signal, annotations, detected beats and event.
-class EcgRecord {
- public:
-  EcgRecord(const fs::path& path, std::map<std::string, int>& left_out)
-      : rec_(path), left_out_(left_out) {
-    anns_ = io::read_annotations(path, "atr");
-    const double fs = rec_.fs_hz();
-    for (const auto& e : io::rhythm_episodes(anns_, rec_.n_frames()))
-      if (bad_rhythm(e.rhythm)) bad_.push_back({double(e.start) / fs, double(e.end) / fs});
-    beats_.fs_hz = fs;
-    beats_.end_s = double(rec_.n_frames()) / fs;
-    beats_.excluded_s = bad_;
-    for (auto s : dsp::detect_record_qrs(rec_, {})) {
-      beats_.t_s.push_back(double(s) / fs);
-      beats_.code.push_back(io::code::kNormal);
-    }
-  }
-  double duration_s() const { return double(rec_.n_frames()) / rec_.fs_hz(); }
-  const std::vector<io::Annotation>& annotations() const { return anns_; }
-
-  /// Minute k before `event_s` when its signal and detected beats are usable.
-  std::optional<EcgMinute> minute(double event_s, int k) {
-    const double start = event_s - 60.0 * k;
-    if (start < 0) return reject("before the record start");
-    for (const auto& [a, b] : bad_)
-      if (a < start + 60 && b > start) return reject("VT, VF, flutter, asystole or noise rhythm");
-    const auto ps = dsp::load_channel(rec_, 0, start, 60.0);
-    if (ps.samples.size() != dsp::kMinuteSamples) return reject("shorter than a minute");
-    const auto q = dsp::assess_quality(ps.samples, ps.fs_hz, dsp::limits_for(ps));
-    if (!q.usable()) return reject("signal quality (invalid, flat or saturated)");
-    const auto w = features::hrv_window(beats_, start, start + 60);
-    if (!w.usable) return reject("detected beats: " + w.reason);
-    EcgMinute m;
-    m.k = k;
-    m.dft = features::extract_features(features::FeatureConfig{}, ps.samples);
-    m.hrv.assign(w.values.begin(), w.values.end());
-    return m;
-  }
-
- private:
-  std::nullopt_t reject(const std::string& why) {
-    ++left_out_[why];
-    return std::nullopt;
-  }
-  io::Record rec_;
-  std::map<std::string, int>& left_out_;
-  std::vector<io::Annotation> anns_;
-  std::vector<std::pair<double, double>> bad_;
-  features::Beats beats_;
-};
-
 // The labelled minutes of one record in one setting.
 struct Labelled {
   std::string id;
   std::vector<EcgMinute> near, far;
 };
 
+// The minute without its samples: experiment 2 needs only the features.
+EcgMinute features_only(EcgMinute m) {
+  m.samples = {};
+  return m;
+}
+
 Labelled label_minutes(EcgRecord& r, const std::string& id, double event_s, int shift, int far_last,
                        const RealEcgConfig& c) {
   Labelled l{id, {}, {}};
   for (int k = c.near_first + shift; k <= c.near_last + shift; ++k)
-    if (auto m = r.minute(event_s, k)) l.near.push_back(std::move(*m));
+    if (auto m = r.minute(event_s, k)) l.near.push_back(features_only(std::move(*m)));
   for (int k = c.far_first + shift; k <= far_last; ++k)
-    if (auto m = r.minute(event_s, k)) l.far.push_back(std::move(*m));
+    if (auto m = r.minute(event_s, k)) l.far.push_back(features_only(std::move(*m)));
   return l;
 }
 
@@ -212,16 +155,6 @@ std::vector<ImminenceRow> leave_one_record_out(const std::vector<Labelled>& recs
   return rows;
 }
 
-// The event of a VFDB record: first VF, else first sustained VT, else first VT.
-std::optional<std::pair<std::string, double>> record_event(const EcgRecord& r, double fs) {
-  const auto ev = data::find_events(r.annotations(), fs, std::int64_t(r.duration_s() * fs));
-  if (ev.first_vf) return std::make_pair(std::string("VF"), ev.first_vf->seconds);
-  if (ev.first_sustained_vt)
-    return std::make_pair(std::string("sustained VT"), ev.first_sustained_vt->seconds);
-  if (ev.first_vt) return std::make_pair(std::string("VT"), ev.first_vt->seconds);
-  return std::nullopt;
-}
-
 }  // namespace
 
 RealEcgResult run_real_ecg(const fs::path& dir, const RealEcgConfig& c,
@@ -240,24 +173,24 @@ RealEcgResult run_real_ecg(const fs::path& dir, const RealEcgConfig& c,
     const auto path = hea.parent_path() / hea.stem();
     EcgRecord rec(path, r.minutes_left_out);
     EcgRecordUse use{"vfdb/" + hea.stem().string(), "", 0, 0, 0, ""};
-    const auto event = record_event(rec, io::read_header(path).fs_hz);
+    const auto event = rec.event();
     if (!event) {
       use.excluded = "no VF or VT";
     } else {
-      use.event = event->first;
-      use.event_min = event->second / 60.0;
+      use.event = event->type;
+      use.event_min = event->seconds / 60.0;
       if (use.event_min < c.min_minutes_before) {
         use.excluded =
             "fewer than " + std::to_string(c.min_minutes_before) + " minutes before the event";
       } else {
-        auto l = label_minutes(rec, use.id, event->second, 0, c.far_last, c);
+        auto l = label_minutes(rec, use.id, event->seconds, 0, c.far_last, c);
         use.near = int(l.near.size());
         use.far = int(l.far.size());
         if (l.near.empty() || l.far.empty())
           use.excluded = "no usable minute of one label";
         else
           real.push_back(std::move(l));
-        auto pl = label_minutes(rec, use.id, event->second, c.placebo_shift, c.far_last, c);
+        auto pl = label_minutes(rec, use.id, event->seconds, c.placebo_shift, c.far_last, c);
         if (!pl.near.empty() && !pl.far.empty()) placebo.push_back(std::move(pl));
       }
     }

@@ -11,6 +11,7 @@
 
 #include "common/progress.hpp"
 #include "common/run_config.hpp"
+#include "eval/two_group.hpp"
 #include "stats/metrics.hpp"
 
 namespace scapredict::eval {
@@ -58,5 +59,54 @@ struct RealEcgResult {
 /// neither.
 RealEcgResult run_real_ecg(const std::filesystem::path& dir, const RealEcgConfig& config,
                            const ProgressFn& progress = {});
+
+// ---- Experiment 3: the paper's setup on real ECG -----------------------------------------------
+
+struct PaperSetupConfig {
+  int near_first = 1, near_last = 5;                ///< pre-event minutes: k before the event
+  RunConfig run{kDefaultSeed, 20, 40, 0};           ///< 20 repetitions, 40 epochs (docs/method.md)
+  std::pair<double, double> band_hz = {0.5, 40.0};  ///< the band-limited control
+  int risk_folds = 5;  ///< folds over the VF records for the risk-vs-minutes traces
+  nlohmann::json to_json() const;
+};
+
+/// One two-group comparison: what is told apart, and how well.
+struct TwoGroupRow {
+  std::string name;      ///< "pre-event vs normal", "database identity: NSRDB vs MIT-BIH", ...
+  std::string group_a;   ///< label 1
+  std::string group_b;   ///< label 0
+  std::string question;  ///< what a high accuracy would mean
+  TwoGroupResult result;
+  nlohmann::json to_json() const;
+};
+
+/// P(pre-event) of every usable minute of one real VF record before its VF, scored by a model
+/// that never saw the record (its fold of the VF records held out).
+struct RiskTrace {
+  std::string id;
+  double event_min = 0;
+  std::vector<int> minutes_before;  ///< k: the minute [event - 60 k, event - 60 (k - 1))
+  std::vector<double> p;
+};
+
+struct PaperSetupResult {
+  PaperSetupConfig config;
+  std::filesystem::path dir;
+  std::map<std::string, int> pre_event_minutes;  ///< by record ("vfdb/418", "cudb/cu01m")
+  std::map<std::string, int> normal_minutes;     ///< by record ("nsrdb-1min/16265m", "mitdb/100")
+  std::vector<std::string> records_not_used;     ///< with the reason
+  std::vector<TwoGroupRow> rows;
+  std::vector<RiskTrace> traces;
+  std::map<std::string, int> minutes_left_out;  ///< by reason
+  double seconds = 0;
+  nlohmann::json to_json() const;
+};
+
+/// Runs experiment 3 of docs/real-ecg-method.md on DIR/vfdb, DIR/cudb (pre-event minutes),
+/// DIR/nsrdb-1min and DIR/mitdb (normal minutes). Throws DataError when either group has fewer
+/// than 4 records.
+PaperSetupResult run_real_ecg_paper_setup(const std::filesystem::path& dir,
+                                          const PaperSetupConfig& config,
+                                          const ProgressFn& progress = {});
 
 }  // namespace scapredict::eval

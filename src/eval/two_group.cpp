@@ -46,12 +46,11 @@ std::vector<int> indices(std::size_t n) {
 
 TwoGroupResult two_group_probe(const std::vector<PatientMinutes>& a,
                                const std::vector<PatientMinutes>& b, const RunConfig& run,
-                               bool paired) {
+                               bool paired, const features::FeatureConfig& f) {
   TwoGroupResult r;
   r.patients_a = static_cast<int>(a.size());
   r.patients_b = static_cast<int>(b.size());
-  const features::FeatureConfig f;
-  std::vector<double> accs, aucs;
+  std::vector<double> accs, aucs, majority;
   std::mt19937_64 rng(derive_seed(run.seed, SeedUse::kSplits));
   for (int rep = 0; rep < run.repetitions; ++rep) {
     std::vector<int> ia = indices(a.size()), ib = indices(b.size());
@@ -71,11 +70,16 @@ TwoGroupResult two_group_probe(const std::vector<PatientMinutes>& a,
     stats::Confusion c;
     for (std::size_t i = 0; i < p.size(); ++i) c.add(split.test_y[i] == 1, p[i] >= 0.5);
     accs.push_back(c.accuracy());
+    const auto pos = std::count(split.test_y.begin(), split.test_y.end(), 1);
+    const auto n = static_cast<double>(split.test_y.size());
+    majority.push_back(
+        static_cast<double>(std::max<std::ptrdiff_t>(pos, split.test_y.size() - pos)) / n);
     aucs.push_back(stats::auroc(p, split.test_y));
     r.minutes = static_cast<int>(split.train.x.size() + split.test_x.size());
   }
   r.accuracy = stats::mean_ci95(accs);
   r.auroc = stats::mean_ci95(aucs);
+  r.majority = stats::mean_ci95(majority);
   return r;
 }
 

@@ -365,8 +365,9 @@ std::string real_ecg_markdown(const eval::RealEcgResult& e) {
   return md.str();
 }
 
-std::string real_markdown(const eval::BeatStudyResult& r, const eval::RealEcgResult* ecg,
+std::string real_markdown(const eval::BeatStudyResult& r, const RealEcgSections& sections,
                           const fs::path& out) {
+  const eval::RealEcgResult* ecg = sections.imminence;
   std::ostringstream md;
   if (r.source.kind == "physionet") {
     md << "REAL PhysioNet SDDB/NSRDB beat annotations: " << r.patients_scd.size()
@@ -381,6 +382,12 @@ std::string real_markdown(const eval::BeatStudyResult& r, const eval::RealEcgRes
     md << "; REAL PhysioNet ECG: " << vfdb << " VFDB records, " << mitdb << " MIT-BIH records ("
        << ecg->dir.string() << ")";
   }
+  if (sections.paper_setup)
+    md << "; REAL PhysioNet ECG of experiment 3: " << sections.paper_setup->pre_event_minutes.size()
+       << " VFDB/CUDB records before VF/VT, " << sections.paper_setup->normal_minutes.size()
+       << " NSRDB/MIT-BIH records of normal rhythm";
+  if (sections.rhythm)
+    md << "; experiment 4: REAL beat times rendered through a SIMULATED recorder";
   md << "\n\n";
   md << "# scapredict: sudden cardiac death prediction from beat annotations\n\n";
   data_section(md, r);
@@ -391,16 +398,21 @@ std::string real_markdown(const eval::BeatStudyResult& r, const eval::RealEcgRes
   controls_section(md, r);
   literature_section(md, r);
   if (ecg) md << real_ecg_markdown(*ecg);
+  if (sections.paper_setup) md << paper_setup_markdown(*sections.paper_setup, out);
+  if (sections.rhythm) md << real_rhythm_markdown(*sections.rhythm);
+  if (ecg || sections.paper_setup || sections.rhythm) md << real_ecg_reading(sections);
   provenance_section(md, r);
   return md.str();
 }
 
-void write_real_report(const eval::BeatStudyResult& r, const eval::RealEcgResult* ecg,
+void write_real_report(const eval::BeatStudyResult& r, const RealEcgSections& sections,
                        const fs::path& out) {
   create_output_dir(out);
-  const auto md = real_markdown(r, ecg, out);
+  const auto md = real_markdown(r, sections, out);
   auto j = r.to_json();
-  if (ecg) j["real_ecg"] = ecg->to_json();
+  if (sections.imminence) j["real_ecg"] = sections.imminence->to_json();
+  if (sections.paper_setup) j["real_ecg_paper_setup"] = sections.paper_setup->to_json();
+  if (sections.rhythm) j["real_rhythm_one_recorder"] = sections.rhythm->to_json();
   j["version"] = kVersion;
   write_file_atomic(out / "real_results.json", json_text(j));
   write_file_atomic(out / "REAL_REPORT.md", md);
@@ -408,16 +420,30 @@ void write_real_report(const eval::BeatStudyResult& r, const eval::RealEcgResult
 
 eval::BeatStudyResult real_study(const data::BeatCohort& cohort,
                                  const eval::BeatStudyConfig& config, const fs::path& out,
-                                 const ProgressFn& progress,
-                                 const std::optional<fs::path>& ecg_dir) {
+                                 const ProgressFn& progress, const RealStudyOptions& options) {
   auto result = eval::run_beat_study(cohort, config, progress);
   std::optional<eval::RealEcgResult> ecg;
-  if (ecg_dir) {
+  std::optional<eval::PaperSetupResult> setup;
+  std::optional<eval::RealRhythmResult> rhythm;
+  if (options.ecg_dir) {
     eval::RealEcgConfig ec;
     ec.seed = config.run.seed;
-    ecg = eval::run_real_ecg(*ecg_dir, ec, progress);
+    ecg = eval::run_real_ecg(*options.ecg_dir, ec, progress);
+    eval::PaperSetupConfig pc;
+    pc.run.seed = config.run.seed;
+    if (options.repetitions > 0) pc.run.repetitions = options.repetitions;
+    setup = eval::run_real_ecg_paper_setup(*options.ecg_dir, pc, progress);
   }
-  write_real_report(result, ecg ? &*ecg : nullptr, out);
+  if (options.real_rhythm) {
+    auto rc = eval::RealRhythmConfig::preregistered();
+    rc.run.seed = config.run.seed;
+    if (options.repetitions > 0) rc.run.repetitions = options.repetitions;
+    rc.protocol.test_scd = config.protocol.test_scd;
+    rc.work = out;
+    rhythm = eval::run_real_rhythm(cohort, rc, progress);
+  }
+  write_real_report(
+      result, {ecg ? &*ecg : nullptr, setup ? &*setup : nullptr, rhythm ? &*rhythm : nullptr}, out);
   return result;
 }
 

@@ -8,6 +8,7 @@
 
 #include "eval/beat_study.hpp"
 #include "eval/real_ecg.hpp"
+#include "eval/real_rhythm.hpp"
 
 namespace scapredict::report {
 
@@ -17,23 +18,44 @@ struct LiteratureRow {
 };
 const std::vector<LiteratureRow>& literature_rows();
 
-/// The markdown of REAL_REPORT.md (with the real-ECG section when `ecg` is given); the figure is
-/// drawn into `out` when gnuplot is there.
-std::string real_markdown(const eval::BeatStudyResult& result, const eval::RealEcgResult* ecg,
+/// The experiments of docs/real-ecg-method.md that go beside the beat study; each may be absent.
+struct RealEcgSections {
+  const eval::RealEcgResult* imminence = nullptr;       ///< experiment 2
+  const eval::PaperSetupResult* paper_setup = nullptr;  ///< experiment 3
+  const eval::RealRhythmResult* rhythm = nullptr;       ///< experiment 4
+};
+
+/// The markdown of REAL_REPORT.md with the real-ECG sections that are given; figures are drawn
+/// into `out` when gnuplot is there.
+std::string real_markdown(const eval::BeatStudyResult& result, const RealEcgSections& ecg,
                           const std::filesystem::path& out);
 
-/// The real-ECG section: experiment 2 of docs/real-ecg-method.md.
+/// The real-ECG section of experiment 2 of docs/real-ecg-method.md.
 std::string real_ecg_markdown(const eval::RealEcgResult& ecg);
+/// Experiment 3, with the risk-vs-minutes figures drawn into `out`.
+std::string paper_setup_markdown(const eval::PaperSetupResult& e, const std::filesystem::path& out);
+/// Experiment 4.
+std::string real_rhythm_markdown(const eval::RealRhythmResult& e);
+/// What the real-ECG numbers support and what they cannot, read off the results by fixed rules.
+std::string real_ecg_reading(const RealEcgSections& ecg);
 
-/// Writes REAL_REPORT.md, real_results.json and the figure into `out` (each file atomically).
-void write_real_report(const eval::BeatStudyResult& result, const eval::RealEcgResult* ecg,
+/// Writes REAL_REPORT.md, real_results.json and the figures into `out` (each file atomically).
+void write_real_report(const eval::BeatStudyResult& result, const RealEcgSections& ecg,
                        const std::filesystem::path& out);
 
-/// `scapredict reproduce --beats`: runs the beat study on `cohort` and, when `ecg_dir` is given,
-/// the real-ECG experiment on its vfdb/ and mitdb/ records; writes the report.
+struct RealStudyOptions {
+  /// Experiments 2 and 3 on this folder's vfdb/, cudb/, nsrdb-1min/ and mitdb/ records.
+  std::optional<std::filesystem::path> ecg_dir;
+  bool real_rhythm = false;  ///< experiment 4 on the beat cohort's beat times
+  /// Repetitions of experiments 3 and 4 (0: the pre-registered 20).
+  int repetitions = 0;
+};
+
+/// `scapredict reproduce --beats`: runs the beat study on `cohort` and the real-ECG experiments
+/// `options` ask for; writes the report.
 eval::BeatStudyResult real_study(const data::BeatCohort& cohort,
                                  const eval::BeatStudyConfig& config,
                                  const std::filesystem::path& out, const ProgressFn& progress = {},
-                                 const std::optional<std::filesystem::path>& ecg_dir = {});
+                                 const RealStudyOptions& options = {});
 
 }  // namespace scapredict::report

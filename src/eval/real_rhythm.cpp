@@ -1,0 +1,203 @@
+#include "eval/real_rhythm.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <random>
+
+#include "data/cohort.hpp"
+#include "data/minutes.hpp"
+#include "eval/beat_study.hpp"
+#include "features/nn.hpp"
+#include "sim/beat_driven.hpp"
+
+namespace scapredict::eval {
+
+namespace fs = std::filesystem;
+
+RealRhythmConfig RealRhythmConfig::preregistered() {
+  RealRhythmConfig c;
+  const auto beats = BeatStudyConfig::preregistered();
+  c.protocol = beats.protocol;
+  c.far = beats.far_minutes;
+  return c;
+}
+
+nlohmann::json RealRhythmConfig::to_json() const {
+  return {{"protocol", protocol.to_json()}, {"run", run.to_json()},
+          {"near_minutes", near},           {"far_minutes", far},
+          {"normal_hours", normal_hours},   {"method", "docs/real-ecg-method.md, experiment 4"}};
+}
+
+nlohmann::json BandMetrics::to_json() const {
+  return {{"accuracy", stats::to_json(accuracy)},
+          {"balanced_accuracy", stats::to_json(balanced_accuracy)},
+          {"auroc", stats::to_json(auroc)},
+          {"scd_minutes", scd_minutes},
+          {"normal_minutes", normal_minutes}};
+}
+
+nlohmann::json RhythmSetting::to_json() const {
+  return {{"name", name},
+          {"data", description},
+          {"scd_records", scd},
+          {"normal_records", normal},
+          {"protocol", result.to_json()},
+          {"near", near.to_json()},
+          {"far", far.to_json()},
+          {"rejected_minutes", rejected}};
+}
+
+nlohmann::json RealRhythmResult::to_json() const {
+  nlohmann::json s = nlohmann::json::array();
+  for (const auto& x : settings) s.push_back(x.to_json());
+  return {{"config", config.to_json()},
+          {"beat_source", beat_source},
+          {"dropped", dropped},
+          {"settings", s},
+          {"seconds", seconds}};
+}
+
+namespace {
+
+std::string record_name(const std::string& id) {
+  return id.substr(id.find('/') + 1);
+}
+
+// The beats of [start, end) of a record, shifted to start at 0.
+sim::BeatSequence excerpt(const std::string& db, const std::string& id, const data::BeatRecord& br,
+                          double record_end_s, double start, double end) {
+  const auto beats = features::beats_from_annotations(br.annotations, br.fs_hz, record_end_s);
+  sim::BeatSequence s;
+  s.db = db;
+  s.name = record_name(id);
+  s.source_start_s = start;
+  s.duration_s = end - start;
+  for (std::size_t i = 0; i < beats.t_s.size(); ++i) {
+    if (beats.t_s[i] < start || beats.t_s[i] >= end) continue;
+    s.t_s.push_back(beats.t_s[i] - start);
+    s.ventricular.push_back(features::is_ventricular(beats.code[i]));
+  }
+  return s;
+}
+
+std::vector<sim::BeatSequence> sequences(const data::BeatCohort& bc, const RealRhythmConfig& c) {
+  std::vector<sim::BeatSequence> out;
+  const double far_s = 60.0 * (*std::max_element(c.far.begin(), c.far.end()) + 5);
+  for (std::size_t i = 0; i < bc.cohort.scd.size(); ++i) {
+    const auto& p = bc.cohort.scd[i];
+    const double onset = *p.onset_s, start = std::max(0.0, onset - far_s);
+    auto s =
+        excerpt("sddb", p.id, bc.scd[i], std::max(p.duration_s, onset + 60), start, onset + 60);
+    s.onset_s = onset - start;
+    out.push_back(std::move(s));
+  }
+  for (std::size_t i = 0; i < bc.cohort.normal.size(); ++i) {
+    const auto& p = bc.cohort.normal[i];
+    const auto& br = bc.normal[i];
+    const double span = br.last_beat_s - br.first_beat_s;
+    const double len = std::min(c.normal_hours * 3600.0, span);
+    std::mt19937_64 rng(derive_seed(c.run.seed, SeedUse::kNormalMinutes, 3'000'000 + i));
+    const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    const double start = br.first_beat_s + u * (span - len);
+    out.push_back(excerpt("nsrdb", p.id, br, p.duration_s, start, start + len));
+  }
+  return out;
+}
+
+// A fresh folder under `parent`, removed with everything in it when this goes out of scope.
+class ScratchDir {
+ public:
+  ScratchDir(const fs::path& parent, const std::string& tag) {
+    static std::atomic<unsigned> counter{0};
+    path_ = parent / (".scapredict-real-rhythm-" + std::to_string(::getpid()) + "-" +
+                      std::to_string(counter++) + "-" + tag);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+BandMetrics band_metrics(const data::PreparedMinutes& pm, const train::ExperimentResult& res,
+                         const std::vector<int>& hs) {
+  BandMetrics b;
+  std::vector<double> acc, bal, auc;
+  for (std::size_t rep = 0; rep < pm.plans.size(); ++rep) {
+    stats::Confusion cf;
+    std::vector<double> scores;
+    std::vector<int> labels;
+    for (const auto& [h, s] : train::score_by_horizon(pm.plans[rep].test, res.test_p[rep])) {
+      if (std::find(hs.begin(), hs.end(), h) == hs.end()) continue;
+      cf += s.confusion;
+      scores.insert(scores.end(), s.scores.begin(), s.scores.end());
+      labels.insert(labels.end(), s.labels.begin(), s.labels.end());
+    }
+    b.scd_minutes += cf.tp + cf.fn;
+    b.normal_minutes += cf.tn + cf.fp;
+    acc.push_back(cf.accuracy());
+    bal.push_back((cf.sensitivity() + cf.specificity()) / 2);
+    auc.push_back(stats::auroc(scores, labels));
+  }
+  b.accuracy = stats::mean_ci95(acc);
+  b.balanced_accuracy = stats::mean_ci95(bal);
+  b.auroc = stats::mean_ci95(auc);
+  return b;
+}
+
+RhythmSetting run_setting(const std::vector<sim::BeatSequence>& seqs, bool own_chains,
+                          const std::string& beat_source, const RealRhythmConfig& c,
+                          const ProgressFn& progress) {
+  RhythmSetting st;
+  st.name = own_chains ? "own chains" : "one recorder";
+  ScratchDir scratch(c.work, own_chains ? "own" : "one");
+  sim::BeatRenderConfig rc;
+  rc.out = scratch.path();
+  rc.seed = c.run.seed;
+  rc.own_chains = own_chains;
+  rc.beat_source = beat_source;
+  rc.threads = c.threads;
+  rc.progress = progress;
+  sim::render_beat_cohort(seqs, rc);
+  const auto cohort = data::load_cohort(rc.out);
+  st.description = cohort.source.description;
+  st.scd = static_cast<int>(cohort.scd.size());
+  st.normal = static_cast<int>(cohort.normal.size());
+  auto pc = c.protocol;
+  pc.horizons.insert(pc.horizons.end(), c.far.begin(), c.far.end());
+  const auto pm = data::prepare_protocol(cohort, pc, c.run, progress);
+  st.rejected = pm.rejected;
+  st.result = train::run_experiment(
+      cohort, pm, train::ExperimentConfig::paper_cnn("real-rhythm " + st.name, c.run), progress);
+  st.near = band_metrics(pm, st.result, c.near);
+  st.far = band_metrics(pm, st.result, c.far);
+  return st;
+}
+
+}  // namespace
+
+RealRhythmResult run_real_rhythm(const data::BeatCohort& beats, const RealRhythmConfig& c,
+                                 const ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (c.far.empty() || c.near.empty())
+    throw data::DataError("real-rhythm: the near and far bands need horizons");
+  RealRhythmResult r;
+  r.config = c;
+  r.beat_source = beats.cohort.source.description;
+  r.dropped = beats.dropped;
+  const auto seqs = sequences(beats, c);
+  for (bool own : {false, true})
+    r.settings.push_back(run_setting(seqs, own, r.beat_source, c, progress));
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace scapredict::eval
