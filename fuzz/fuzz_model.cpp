@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "infer/engine.hpp"
 #include "model/model_file.hpp"
 
 // libFuzzer's own mutations, for the custom mutator below.
@@ -225,6 +226,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (again.header != file.header || again.weights != file.weights) {
     std::fprintf(stderr, "fuzz_model: encode/decode round trip changed the file\n");
     std::abort();
+  }
+  // The LibTorch-free engine reads the same header: it builds or throws scapredict::Error.
+  try {
+    const auto engine = scapredict::infer::Engine::from_header(file.header, "fuzz.spm");
+    std::vector<float> x(engine.input_length(), 0.5f);
+    const double p = engine.score(x);
+    if (!(p >= 0 && p <= 1)) {
+      std::fprintf(stderr, "fuzz_model: engine score outside [0, 1]\n");
+      std::abort();
+    }
+  } catch (const scapredict::Error&) {
   }
   return 0;
 }

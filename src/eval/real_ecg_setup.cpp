@@ -284,7 +284,7 @@ PaperSetupResult run_real_ecg_paper_setup(const fs::path& dir, const PaperSetupC
        &cudb,
        {}},
   };
-  const ProgressTracker tracker(progress, "real-ecg 3", "comparison", plan.size() + 2);
+  const ProgressTracker tracker(progress, "real-ecg 3", "comparison", plan.size() + 1);
   std::size_t done = 0;
   for (const auto& p : plan) {
     if (p.a->ids.size() < 2 || p.b->ids.size() < 2) continue;

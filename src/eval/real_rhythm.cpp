@@ -166,9 +166,10 @@ RhythmSetting run_setting(const std::vector<sim::BeatSequence>& seqs, bool own_c
   rc.beat_source = beat_source;
   rc.threads = c.threads;
   rc.progress = progress;
-  sim::render_beat_cohort(seqs, rc);
+  const auto truth = sim::render_beat_cohort(seqs, rc);
   const auto cohort = data::load_cohort(rc.out);
-  st.description = cohort.source.description;
+  // The rendered records are removed after the run: the description names no folder.
+  st.description = truth.at("description").get<std::string>() + "; not clinical data";
   st.scd = static_cast<int>(cohort.scd.size());
   st.normal = static_cast<int>(cohort.normal.size());
   auto pc = c.protocol;

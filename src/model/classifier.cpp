@@ -70,6 +70,23 @@ torch::Tensor to_tensor(const std::vector<std::vector<float>>& x, std::size_t le
   return t;
 }
 
+// Every float parameter and buffer of the network by name, for the LibTorch-free engine.
+nlohmann::json engine_tensors(const torch::nn::Module& net) {
+  std::vector<EngineTensor> out;
+  auto add = [&](const std::string& name, const torch::Tensor& t) {
+    if (!t.is_floating_point()) return;  // BatchNorm's num_batches_tracked
+    const auto c = t.detach().to(torch::kFloat).contiguous();
+    EngineTensor e;
+    e.name = name;
+    e.shape.assign(c.sizes().begin(), c.sizes().end());
+    e.values.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    out.push_back(std::move(e));
+  };
+  for (const auto& p : net.named_parameters()) add(p.key(), p.value());
+  for (const auto& b : net.named_buffers()) add(b.key(), b.value());
+  return encode_engine_tensors(out);
+}
+
 }  // namespace
 
 struct Classifier::Impl {
@@ -223,7 +240,10 @@ void Classifier::save(const std::filesystem::path& path) const {
   torch::serialize::OutputArchive ar;
   impl_->net.ptr()->save(ar);
   ar.save_to(weights);
-  write_file_atomic(path, encode_model_file(impl_->header(), weights.str()));
+  auto header = impl_->header();
+  if (impl_->arch == Arch::kCnn1d || impl_->arch == Arch::kMlp)
+    header["engine"] = engine_tensors(*impl_->net.ptr());
+  write_file_atomic(path, encode_model_file(header, weights.str()));
 }
 
 // Fills everything but the network from a decoded header; ModelError via `bad` when it is

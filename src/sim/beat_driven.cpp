@@ -77,11 +77,11 @@ std::int64_t mark_unannotated(Rendered& out, const BeatSequence& r, double fs, d
 
 nlohmann::json render_one(const BeatSequence& r, const BeatRenderConfig& cfg) {
   const bool nsr = r.db == "nsrdb";
-  const Recorder rec = cfg.own_chains && nsr ? nsrdb_recorder(1.0) : sddb_recorder();
-  double gain = rec.gain_adu_per_mv;
-  if (cfg.own_chains && !nsr)
-    for (const auto& f : sddb_facts())
-      if (f.name == r.name) gain = f.gain;
+  Recorder rec = cfg.own_chains && nsr ? nsrdb_recorder(1.0) : sddb_recorder();
+  // Every record at 200 adu/mV (NSRDB's gain, and SDDB's for records 39 and 47): 12 bits then
+  // hold +-10 mV, so no drawn morphology clips and the two settings differ by the chain alone.
+  rec.gain_adu_per_mv = kBeatDrivenGain;
+  const double gain = kBeatDrivenGain;
   Rng rng(derive_seed(cfg.seed, SeedUse::kSimRecord, hash_name(r.db + "/" + r.name)));
   const Patient patient = draw_patient(rng);
   Rendered out = render(patient, schedule_of(r), rec, gain, r.duration_s, r.onset_s, rng);

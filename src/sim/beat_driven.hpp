@@ -15,6 +15,9 @@
 
 namespace scapredict::sim {
 
+/// The gain of every rendered record (adu/mV).
+inline constexpr double kBeatDrivenGain = 200.0;
+
 /// One record's beats, in seconds from the start of the record to be written.
 struct BeatSequence {
   std::string db;  ///< "sddb" (VF patients) or "nsrdb" (normals)
@@ -40,12 +43,12 @@ struct BeatRenderConfig {
   ProgressFn progress;  ///< one event per record written
 };
 
-/// Writes OUT/sddb and OUT/nsrdb (WFDB headers, format 212, beat annotations, RECORDS) and
-/// OUT/truth.json, whose `description` names both the beat source and the simulated recorder.
-/// A record's morphology is drawn from seed and its "db/name", the same for either recorder
-/// setting, so the two settings differ only by the recorder. Deterministic for any thread
-/// count. Throws SimError for an empty sequence list, a record without beats, beat times out of
-/// order or outside [0, duration_s), or an output directory that is not new.
+/// Writes OUT/sddb and OUT/nsrdb (every record at kBeatDrivenGain) (WFDB headers, format 212, beat
+/// annotations, RECORDS) and OUT/truth.json, whose `description` names both the beat source and the
+/// simulated recorder. A record's morphology is drawn from seed and its "db/name", the same for
+/// either recorder setting, so the two settings differ only by the recorder. Deterministic for any
+/// thread count. Throws SimError for an empty sequence list, a record without beats, beat times out
+/// of order or outside [0, duration_s), or an output directory that is not new.
 nlohmann::json render_beat_cohort(const std::vector<BeatSequence>& records,
                                   const BeatRenderConfig& config);
 

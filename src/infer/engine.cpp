@@ -1,0 +1,336 @@
+#include "infer/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "common/atomic_file.hpp"
+#include "common/text.hpp"
+#include "model/model_file.hpp"
+
+namespace scapredict::infer {
+
+namespace {
+
+constexpr std::size_t kMaxInput = 1u << 20;
+constexpr float kBatchNormEps = 1e-5f;  // LibTorch's BatchNorm1d default
+
+// A dense product y = W x + b over fp32 with eight partial sums (so the compiler vectorises it).
+float dot(const float* w, const float* x, int n) {
+  float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) s[k] += w[i + k] * x[i + k];
+  float r = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+  for (; i < n; ++i) r += w[i] * x[i];
+  return r;
+}
+
+std::int32_t dot8(const std::int8_t* w, const std::int8_t* x, int n) {
+  std::int32_t s = 0;
+  for (int i = 0; i < n; ++i)
+    s += static_cast<std::int32_t>(w[i]) * static_cast<std::int32_t>(x[i]);
+  return s;
+}
+
+std::int8_t quantise(float v, float scale) {
+  return static_cast<std::int8_t>(std::clamp(std::nearbyint(v / scale), -127.f, 127.f));
+}
+
+// y[j] = layer(x) for one dense layer in the layer's precision, ReLU when asked.
+void dense(const EngineLayer& l, bool int8, const float* x, float* y, bool relu,
+           std::vector<std::int8_t>& qbuf) {
+  if (int8) {
+    qbuf.resize(static_cast<std::size_t>(l.in));
+    for (int i = 0; i < l.in; ++i) qbuf[static_cast<std::size_t>(i)] = quantise(x[i], l.in_scale);
+    for (int j = 0; j < l.out; ++j) {
+      const auto acc = dot8(l.q.data() + static_cast<std::size_t>(j) * l.in, qbuf.data(), l.in);
+      const float v =
+          static_cast<float>(acc) * l.w_scale[static_cast<std::size_t>(j)] * l.in_scale +
+          l.b[static_cast<std::size_t>(j)];
+      y[j] = relu ? std::max(v, 0.f) : v;
+    }
+    return;
+  }
+  for (int j = 0; j < l.out; ++j) {
+    const float v = dot(l.w.data() + static_cast<std::size_t>(j) * l.in, x, l.in) +
+                    l.b[static_cast<std::size_t>(j)];
+    y[j] = relu ? std::max(v, 0.f) : v;
+  }
+}
+
+struct Tensors {
+  std::map<std::string, model::EngineTensor> by_name;
+  std::string source;
+  const model::EngineTensor& get(const std::string& name,
+                                 const std::vector<std::int64_t>& shape) const {
+    auto it = by_name.find(name);
+    if (it == by_name.end()) throw EngineError(source + ": engine tensor " + name + " missing");
+    if (it->second.shape != shape)
+      throw EngineError(source + ": engine tensor " + name + " has the wrong shape");
+    return it->second;
+  }
+};
+
+EngineLayer layer_of(const Tensors& t, const std::string& name, int out, int in) {
+  EngineLayer l;
+  l.out = out;
+  l.in = in;
+  l.w = t.get(name + ".weight", {out, in}).values;
+  l.b = t.get(name + ".bias", {out}).values;
+  return l;
+}
+
+}  // namespace
+
+Engine Engine::from_header(const nlohmann::json& h, const std::string& source) {
+  Engine e;
+  std::string arch;
+  try {
+    arch = h.at("arch").get<std::string>();
+    e.length_ = h.at("input_length").get<std::size_t>();
+    const auto mean = h.at("normalisation").at("mean").get<std::vector<float>>();
+    const auto sd = h.at("normalisation").at("sd").get<std::vector<float>>();
+    if (e.length_ < 16 || e.length_ > kMaxInput || mean.size() != e.length_ ||
+        sd.size() != e.length_)
+      throw EngineError(source + ": input length and normalisation disagree");
+    for (std::size_t i = 0; i < e.length_; ++i) {
+      if (!std::isfinite(mean[i]) || !(sd[i] > 0) || !std::isfinite(sd[i]))
+        throw EngineError(source + ": normalisation is not finite and positive");
+      e.scale_.push_back(1.f / sd[i]);
+      e.shift_.push_back(-mean[i] / sd[i]);
+    }
+  } catch (const nlohmann::json::exception&) {
+    throw EngineError(source + ": corrupt model header for the engine");
+  }
+  if (arch != "cnn1d" && arch != "mlp")
+    throw EngineError(source + ": no engine for architecture " + printable(arch, 40) +
+                      " (cnn1d and mlp have one)");
+  if (!h.contains("engine"))
+    throw EngineError(source +
+                      ": the model file has no engine section (saved by scapredict "
+                      "before 0.3; train it again)");
+  Tensors t;
+  t.source = source;
+  try {
+    for (auto& x : model::decode_engine_tensors(h.at("engine"), source))
+      t.by_name[x.name] = std::move(x);
+  } catch (const model::ModelError& err) {
+    throw EngineError(err.what());
+  }
+  const int L = static_cast<int>(e.length_);
+  if (arch == "mlp") {
+    e.arch_ = Arch::kMlp;
+    e.layers_ = {layer_of(t, "fc1", 64, L), layer_of(t, "fc2", 40, 64), layer_of(t, "fc3", 2, 40)};
+    return e;
+  }
+  e.arch_ = Arch::kCnn1d;
+  const int C = 16, K = 8;
+  e.kernel_ = K;
+  e.positions_ = (L - K) / K + 1;
+  e.pooled_ = e.positions_ / 2;
+  EngineLayer conv;
+  conv.out = C;
+  conv.in = K;
+  const auto& w = t.get("conv.weight", {C, 1, K}).values;
+  const auto& b = t.get("conv.bias", {C}).values;
+  const auto& g = t.get("bn.weight", {C}).values;
+  const auto& beta = t.get("bn.bias", {C}).values;
+  const auto& rm = t.get("bn.running_mean", {C}).values;
+  const auto& rv = t.get("bn.running_var", {C}).values;
+  for (int c = 0; c < C; ++c) {
+    if (!(rv[static_cast<std::size_t>(c)] >= 0))
+      throw EngineError(source + ": BatchNorm variance below zero");
+    const float f =
+        g[static_cast<std::size_t>(c)] / std::sqrt(rv[static_cast<std::size_t>(c)] + kBatchNormEps);
+    for (int k = 0; k < K; ++k) conv.w.push_back(w[static_cast<std::size_t>(c * K + k)] * f);
+    conv.b.push_back((b[static_cast<std::size_t>(c)] - rm[static_cast<std::size_t>(c)]) * f +
+                     beta[static_cast<std::size_t>(c)]);
+  }
+  e.layers_ = {conv, layer_of(t, "fc1", 40, C * e.pooled_), layer_of(t, "fc2", 2, 40)};
+  return e;
+}
+
+Engine Engine::load(const std::filesystem::path& path) {
+  std::string bytes;
+  try {
+    bytes = read_file(path);
+  } catch (const Error&) {
+    throw EngineError(path.string() + ": cannot open model file");
+  }
+  const auto file = model::decode_model_file(bytes, path.string());
+  return from_header(file.header, path.string());
+}
+
+void Engine::check(std::span<const float> x) const {
+  if (x.size() != length_)
+    throw EngineError("feature vector of length " + std::to_string(x.size()) + ", model expects " +
+                      std::to_string(length_));
+}
+
+std::vector<float> Engine::normalised(std::span<const float> x) const {
+  std::vector<float> z(length_);
+  for (std::size_t i = 0; i < length_; ++i) z[i] = x[i] * scale_[i] + shift_[i];
+  return z;
+}
+
+double Engine::score(std::span<const float> x) const {
+  check(x);
+  const auto z = normalised(x);
+  const bool q8 = precision_ == Precision::kInt8;
+  std::vector<std::int8_t> qbuf;
+  float logits[2];
+  if (arch_ == Arch::kMlp) {
+    float h1[64], h2[40];
+    dense(layers_[0], q8, z.data(), h1, true, qbuf);
+    dense(layers_[1], q8, h1, h2, true, qbuf);
+    dense(layers_[2], q8, h2, logits, false, qbuf);
+  } else {
+    const auto& conv = layers_[0];
+    const int C = conv.out, K = kernel_, Q = pooled_;
+    std::vector<float> pooled(static_cast<std::size_t>(C * Q));
+    float a[2];
+    std::vector<std::int8_t> qz;
+    if (q8) {
+      qz.resize(z.size());
+      for (std::size_t i = 0; i < z.size(); ++i) qz[i] = quantise(z[i], conv.in_scale);
+    }
+    for (int c = 0; c < C; ++c) {
+      for (int q = 0; q < Q; ++q) {
+        for (int s = 0; s < 2; ++s) {
+          const int p = 2 * q + s;
+          const float v =
+              q8 ? static_cast<float>(dot8(conv.q.data() + c * K, qz.data() + p * K, K)) *
+                           conv.w_scale[static_cast<std::size_t>(c)] * conv.in_scale +
+                       conv.b[static_cast<std::size_t>(c)]
+                 : dot(conv.w.data() + c * K, z.data() + p * K, K) +
+                       conv.b[static_cast<std::size_t>(c)];
+          a[s] = std::max(v, 0.f);
+        }
+        pooled[static_cast<std::size_t>(c * Q + q)] = std::max(a[0], a[1]);
+      }
+    }
+    float h[40];
+    dense(layers_[1], q8, pooled.data(), h, true, qbuf);
+    dense(layers_[2], q8, h, logits, false, qbuf);
+  }
+  return 1.0 / (1.0 + std::exp(static_cast<double>(logits[0]) - static_cast<double>(logits[1])));
+}
+
+Engine Engine::quantised(const std::vector<std::vector<float>>& calibration) const {
+  if (precision_ == Precision::kInt8) return *this;
+  if (calibration.empty()) throw EngineError("int8 calibration needs at least one feature vector");
+  // The largest magnitude at each layer's input, from the fp32 forward pass.
+  std::vector<float> peak(layers_.size(), 0.f);
+  std::vector<std::int8_t> qbuf;
+  auto track = [&](std::size_t k, const float* x, int n) {
+    for (int i = 0; i < n; ++i) peak[k] = std::max(peak[k], std::abs(x[i]));
+  };
+  for (const auto& v : calibration) {
+    check(v);
+    const auto z = normalised(v);
+    track(0, z.data(), static_cast<int>(z.size()));
+    if (arch_ == Arch::kMlp) {
+      float h1[64], h2[40];
+      dense(layers_[0], false, z.data(), h1, true, qbuf);
+      track(1, h1, 64);
+      dense(layers_[1], false, h1, h2, true, qbuf);
+      track(2, h2, 40);
+    } else {
+      const auto& conv = layers_[0];
+      std::vector<float> pooled(static_cast<std::size_t>(conv.out * pooled_));
+      for (int c = 0; c < conv.out; ++c)
+        for (int q = 0; q < pooled_; ++q) {
+          const float a0 = dot(conv.w.data() + c * kernel_, z.data() + 2 * q * kernel_, kernel_);
+          const float a1 =
+              dot(conv.w.data() + c * kernel_, z.data() + (2 * q + 1) * kernel_, kernel_);
+          pooled[static_cast<std::size_t>(c * pooled_ + q)] =
+              std::max({a0 + conv.b[static_cast<std::size_t>(c)],
+                        a1 + conv.b[static_cast<std::size_t>(c)], 0.f});
+        }
+      track(1, pooled.data(), static_cast<int>(pooled.size()));
+      float h[40];
+      dense(layers_[1], false, pooled.data(), h, true, qbuf);
+      track(2, h, 40);
+    }
+  }
+  Engine e = *this;
+  e.precision_ = Precision::kInt8;
+  for (std::size_t k = 0; k < e.layers_.size(); ++k) {
+    auto& l = e.layers_[k];
+    l.in_scale = peak[k] > 0 ? peak[k] / 127.f : 1.f;
+    l.q.assign(l.w.size(), 0);
+    l.w_scale.assign(static_cast<std::size_t>(l.out), 1.f);
+    for (int j = 0; j < l.out; ++j) {
+      float m = 0;
+      for (int i = 0; i < l.in; ++i)
+        m = std::max(m, std::abs(l.w[static_cast<std::size_t>(j * l.in + i)]));
+      const float s = m > 0 ? m / 127.f : 1.f;
+      l.w_scale[static_cast<std::size_t>(j)] = s;
+      for (int i = 0; i < l.in; ++i)
+        l.q[static_cast<std::size_t>(j * l.in + i)] =
+            quantise(l.w[static_cast<std::size_t>(j * l.in + i)], s);
+    }
+    l.w.clear();
+  }
+  return e;
+}
+
+Engine Engine::pruned(double fraction) const {
+  if (!(fraction >= 0 && fraction < 1)) throw EngineError("pruning fraction must be in [0, 1)");
+  if (precision_ == Precision::kInt8) throw EngineError("prune before quantising");
+  Engine e = *this;
+  e.sparse_ = fraction > 0;
+  for (auto& l : e.layers_) {
+    std::vector<float> mag;
+    for (float w : l.w) mag.push_back(std::abs(w));
+    const auto k = static_cast<std::size_t>(fraction * double(mag.size()));
+    if (k == 0) continue;
+    std::nth_element(mag.begin(), mag.begin() + static_cast<long>(k - 1), mag.end());
+    const float cut = mag[k - 1];
+    std::size_t zeroed = 0;
+    for (auto& w : l.w)
+      if (std::abs(w) <= cut && zeroed < k) w = 0, ++zeroed;
+  }
+  return e;
+}
+
+std::size_t Engine::weight_bytes() const {
+  std::size_t n = (scale_.size() + shift_.size()) * sizeof(float);
+  for (const auto& l : layers_) {
+    n += l.b.size() * sizeof(float);
+    if (precision_ == Precision::kInt8) {
+      n += l.q.size() + l.w_scale.size() * sizeof(float) + sizeof(float);
+    } else {
+      const auto nz = static_cast<std::size_t>(
+          std::count_if(l.w.begin(), l.w.end(), [](float w) { return w != 0; }));
+      n += sparse_ ? nz * (sizeof(float) + 2) : l.w.size() * sizeof(float);
+    }
+  }
+  return n;
+}
+
+std::size_t Engine::macs() const {
+  std::size_t n = length_;  // the normalisation
+  for (std::size_t k = 0; k < layers_.size(); ++k) {
+    const auto& l = layers_[k];
+    const std::size_t uses =
+        arch_ == Arch::kCnn1d && k == 0 ? static_cast<std::size_t>(2 * pooled_) : 1;
+    n += static_cast<std::size_t>(l.out) * static_cast<std::size_t>(l.in) * uses;
+  }
+  return n;
+}
+
+double Engine::sparsity() const {
+  std::size_t zero = 0, all = 0;
+  for (const auto& l : layers_) {
+    all += precision_ == Precision::kInt8 ? l.q.size() : l.w.size();
+    zero += precision_ == Precision::kInt8
+                ? static_cast<std::size_t>(std::count(l.q.begin(), l.q.end(), std::int8_t{0}))
+                : static_cast<std::size_t>(std::count(l.w.begin(), l.w.end(), 0.f));
+  }
+  return all ? double(zero) / double(all) : 0.0;
+}
+
+}  // namespace scapredict::infer

@@ -1,0 +1,147 @@
+// The LibTorch-free engine against LibTorch on the protocol's test minutes (docs/engine.md).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/atomic_file.hpp"
+#include "data/cohort.hpp"
+#include "data/minutes.hpp"
+#include "infer/engine.hpp"
+#include "model/model_file.hpp"
+#include "sim/simulate.hpp"
+#include "stats/metrics.hpp"
+#include "test_util.hpp"
+#include "train/experiment.hpp"
+
+using namespace scapredict;
+namespace st = scapredict::testing;
+
+namespace {
+
+// A small simulated protocol: the first repetition's training and test minutes as features.
+struct Minutes {
+  st::TempDir dir;
+  model::Dataset train, test;
+  explicit Minutes(std::size_t bins = 1024) {
+    sim::simulate(st::small_sim(dir.path(), 1.0, 1.0, 0.4, 0.3, 4));
+    const auto cohort = data::load_cohort(dir.path());
+    data::ProtocolConfig pc;
+    pc.train_scd = pc.test_scd = pc.train_normal = pc.test_normal = 2;
+    pc.train_minutes = 6;
+    pc.horizons = {5, 10, 15, 20};
+    RunConfig run;
+    run.repetitions = 1;
+    const auto pm = data::prepare_protocol(cohort, pc, run);
+    features::FeatureConfig f;
+    f.bins = bins;
+    train = train::make_dataset(pm, pm.plans[0].train, f);
+    test = train::make_dataset(pm, pm.plans[0].test, f);
+  }
+};
+
+model::Classifier fit(const Minutes& m, model::Arch arch, std::size_t bins = 1024) {
+  model::TrainConfig tc;
+  tc.epochs = 8;
+  features::FeatureConfig f;
+  f.bins = bins;
+  return model::Classifier::train(m.train, arch, f, tc);
+}
+
+std::vector<double> engine_scores(const infer::Engine& e, const model::Dataset& d) {
+  std::vector<double> p;
+  for (const auto& x : d.x) p.push_back(e.score(x));
+  return p;
+}
+
+}  // namespace
+
+TEST(Engine, Fp32AgreesWithLibTorchOnEveryTestMinute) {
+  const Minutes m;
+  ASSERT_GE(m.test.x.size(), 8u);
+  for (auto arch : {model::Arch::kCnn1d, model::Arch::kMlp}) {
+    const auto clf = fit(m, arch);
+    st::TempDir dir;
+    clf.save(dir / "m.spm");
+    const auto engine = infer::Engine::load(dir / "m.spm");
+    EXPECT_EQ(engine.input_length(), 1024u);
+    const auto torch_p = clf.predict_proba(m.test.x);
+    const auto ours = engine_scores(engine, m.test);
+    double worst = 0;
+    for (std::size_t i = 0; i < ours.size(); ++i)
+      worst = std::max(worst, std::abs(ours[i] - torch_p[i]));
+    EXPECT_LE(worst, 1e-5) << model::to_string(arch);
+    // Not a constant: the agreement is over scores that differ.
+    const auto [lo, hi] = std::minmax_element(ours.begin(), ours.end());
+    EXPECT_GT(*hi - *lo, 0.1) << model::to_string(arch);
+  }
+}
+
+TEST(Engine, OtherInputLengthsFoldTheSameWay) {
+  const Minutes m(256);
+  const auto clf = fit(m, model::Arch::kCnn1d, 256);
+  st::TempDir dir;
+  clf.save(dir / "m.spm");
+  const auto engine = infer::Engine::load(dir / "m.spm");
+  const auto torch_p = clf.predict_proba(m.test.x);
+  for (std::size_t i = 0; i < m.test.x.size(); ++i)
+    EXPECT_NEAR(engine.score(m.test.x[i]), torch_p[i], 1e-5);
+}
+
+TEST(Engine, Int8StaysCloseAndPruningZeroesWhatItSays) {
+  const Minutes m;
+  const auto clf = fit(m, model::Arch::kCnn1d);
+  st::TempDir dir;
+  clf.save(dir / "m.spm");
+  const auto f32 = infer::Engine::load(dir / "m.spm");
+  const auto q8 = f32.quantised(m.train.x);
+  EXPECT_EQ(q8.precision(), infer::Engine::Precision::kInt8);
+  EXPECT_LT(q8.weight_bytes() * 3, f32.weight_bytes());
+  const auto a = engine_scores(f32, m.test), b = engine_scores(q8, m.test);
+  double mean_diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) mean_diff += std::abs(a[i] - b[i]) / double(a.size());
+  EXPECT_LT(mean_diff, 0.05);
+  EXPECT_GT(mean_diff, 0.0) << "int8 changes the arithmetic, so some score must move";
+  EXPECT_NEAR(stats::auroc(a, m.test.y), stats::auroc(b, m.test.y), 0.05);
+
+  const auto half = f32.pruned(0.5);
+  EXPECT_NEAR(half.sparsity(), 0.5, 0.01);
+  EXPECT_LT(half.weight_bytes(), f32.weight_bytes());
+  const auto none = f32.pruned(0.0);
+  for (const auto& x : m.test.x) EXPECT_EQ(none.score(x), f32.score(x));
+  EXPECT_THROW(f32.pruned(1.0), infer::EngineError);
+  EXPECT_THROW(f32.quantised({}), infer::EngineError);
+}
+
+TEST(Engine, BadInputsAndModelsAreErrors) {
+  const Minutes m;
+  const auto clf = fit(m, model::Arch::kCnn1d);
+  st::TempDir dir;
+  clf.save(dir / "m.spm");
+  const auto engine = infer::Engine::load(dir / "m.spm");
+  EXPECT_THROW(engine.score(std::vector<float>(1023, 0.f)), infer::EngineError);
+  // A recurrent network has no engine.
+  const auto gru = fit(m, model::Arch::kGru);
+  gru.save(dir / "g.spm");
+  try {
+    infer::Engine::load(dir / "g.spm");
+    FAIL() << "a GRU model built an engine";
+  } catch (const infer::EngineError& e) {
+    EXPECT_NE(std::string(e.what()).find("no engine for architecture gru"), std::string::npos);
+  }
+  // A tampered engine tensor breaks the checksum; a re-framed one with a bad shape is refused.
+  auto file = model::decode_model_file(read_file(dir / "m.spm"), "m.spm");
+  file.header["engine"]["tensors"]["fc2.bias"]["shape"] = {3};
+  const auto reframed = model::encode_model_file(file.header, file.weights);
+  write_file_atomic(dir / "bad.spm", reframed);
+  EXPECT_THROW(infer::Engine::load(dir / "bad.spm"), infer::EngineError);
+  file.header["engine"]["tensors"]["fc2.bias"] = {{"shape", {2}}, {"f32le_base64", "AAAA*AAA"}};
+  write_file_atomic(dir / "bad64.spm", model::encode_model_file(file.header, file.weights));
+  EXPECT_THROW(infer::Engine::load(dir / "bad64.spm"), Error);
+  auto text = read_file(dir / "m.spm");
+  const auto at = text.find("f32le_base64\":\"") + 20;
+  text[at] = text[at] == 'A' ? 'B' : 'A';
+  write_file_atomic(dir / "tampered.spm", text);
+  EXPECT_THROW(infer::Engine::load(dir / "tampered.spm"), model::ModelError);
+  EXPECT_THROW(infer::Engine::load(dir / "absent.spm"), infer::EngineError);
+}
