@@ -37,8 +37,9 @@ check-asan: deps build/asan/CMakeCache.txt
 
 bench: deps build/release/CMakeCache.txt
 	cmake --preset release -DSCAPREDICT_BENCH=ON
-	cmake --build --preset release --target scapredict_bench
+	cmake --build --preset release --target scapredict_bench scapredict_bench_engine
 	build/release/bench/scapredict_bench
+	build/release/bench/scapredict_bench_engine
 
 fuzz:
 	./scripts/install-deps --fuzz

@@ -48,7 +48,8 @@ class Engine {
 
   /// This engine with int8 weights (symmetric, one scale per output channel) and int8
   /// activations whose scales are calibrated on `calibration` (the largest magnitude seen at each
-  /// layer's input). Throws EngineError for an empty calibration set or a wrong length.
+  /// layer's input), for every dense layer; the CNN's convolution (128 weights) stays fp32. Throws
+  /// EngineError for an empty calibration set or a wrong length.
   Engine quantised(const std::vector<std::vector<float>>& calibration) const;
   /// This engine with the `fraction` of smallest-magnitude weights of every layer set to zero
   /// (magnitude pruning, no fine-tuning). Scoring still runs the dense loops; weight_bytes()
@@ -68,6 +69,7 @@ class Engine {
 
  private:
   std::vector<float> normalised(std::span<const float> x) const;
+  void transpose_conv();
   void check(std::span<const float> x) const;
   Arch arch_ = Arch::kCnn1d;
   Precision precision_ = Precision::kF32;
@@ -76,6 +78,7 @@ class Engine {
   std::vector<float> shift_, scale_;  ///< z = x * scale + shift (the model's normalisation)
   int kernel_ = 8, positions_ = 0, pooled_ = 0;  ///< CNN: conv kernel = stride, outputs
   std::vector<EngineLayer> layers_;  ///< CNN: conv (BatchNorm folded), fc1, fc2; MLP: 3 dense
+  std::vector<float> conv_t_;        ///< CNN: the convolution's weights as [kernel][channel]
 };
 
 }  // namespace scapredict::infer
