@@ -78,6 +78,40 @@ void write_seeds(const std::filesystem::path& dir) {
   const std::string good = encode_model_file(classifier_header(8), weights);
   put(good);
   put(encode_model_file({{"features", {{"bins", 2}}}, {"normalisation", {1, 2}}}, "w"));
+  // Files the engine builds from: a 16-value CNN and MLP with every engine tensor.
+  for (const char* arch : {"cnn1d", "mlp"}) {
+    auto h = classifier_header(16);
+    h["arch"] = arch;
+    std::vector<scapredict::model::EngineTensor> t;
+    auto add = [&](const std::string& name, std::vector<std::int64_t> shape) {
+      std::int64_t n = 1;
+      for (auto d : shape) n *= d;
+      std::vector<float> v(static_cast<std::size_t>(n));
+      for (std::size_t i = 0; i < v.size(); ++i) v[i] = 0.01f * static_cast<float>(i % 7) - 0.02f;
+      t.push_back({name, std::move(shape), std::move(v)});
+    };
+    if (std::string(arch) == "cnn1d") {
+      add("conv.weight", {16, 1, 8});
+      for (const char* b : {"conv.bias", "bn.weight", "bn.bias", "bn.running_mean"}) add(b, {16});
+      add("bn.running_var", {16});
+      add("fc1.weight", {40, 16});
+      add("fc1.bias", {40});
+      add("fc2.weight", {2, 40});
+      add("fc2.bias", {2});
+    } else {
+      add("fc1.weight", {64, 16});
+      add("fc1.bias", {64});
+      add("fc2.weight", {40, 64});
+      add("fc2.bias", {40});
+      add("fc3.weight", {2, 40});
+      add("fc3.bias", {2});
+    }
+    for (auto& x : t)
+      if (x.name == "bn.running_var")
+        for (auto& v : x.values) v = 1.0f;
+    h["engine"] = scapredict::model::encode_engine_tensors(t);
+    put(encode_model_file(h, weights));
+  }
   put(encode_model_file({{"features", nullptr}, {"normalisation", nullptr}}, ""));
   put(encode_model_file({{"features", "\xc3\xa9"}, {"normalisation", {{"a", {1.5, -2e300}}}}},
                         std::string("\0\n\xff", 3)));
