@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "common/atomic_file.hpp"
 #include "data/cohort.hpp"
@@ -78,14 +79,30 @@ TEST(Engine, Fp32AgreesWithLibTorchOnEveryTestMinute) {
 }
 
 TEST(Engine, OtherInputLengthsFoldTheSameWay) {
-  const Minutes m(256);
-  const auto clf = fit(m, model::Arch::kCnn1d, 256);
-  st::TempDir dir;
-  clf.save(dir / "m.spm");
-  const auto engine = infer::Engine::load(dir / "m.spm");
-  const auto torch_p = clf.predict_proba(m.test.x);
-  for (std::size_t i = 0; i < m.test.x.size(); ++i)
-    EXPECT_NEAR(engine.score(m.test.x[i]), torch_p[i], 1e-5);
+  // 256: even; 1020: 127 convolution positions (the odd last one is not pooled); 1030: a
+  // remainder of 6 values that no position reads. Band-limited spectra have such lengths; here
+  // the vectors are random with a planted class difference.
+  for (std::size_t n : {256u, 1020u, 1030u}) {
+    std::mt19937 rng(static_cast<unsigned>(n));
+    std::normal_distribution<float> n01(0, 1);
+    model::Dataset d;
+    for (int i = 0; i < 64; ++i) {
+      std::vector<float> v(n);
+      for (auto& e : v) e = n01(rng) + (i % 2 ? 0.4f : 0.f);
+      d.x.push_back(std::move(v));
+      d.y.push_back(i % 2);
+    }
+    model::TrainConfig tc;
+    tc.epochs = 3;
+    const auto clf = model::Classifier::train(d, model::Arch::kCnn1d, {}, tc);
+    st::TempDir dir;
+    clf.save(dir / "m.spm");
+    const auto engine = infer::Engine::load(dir / "m.spm");
+    ASSERT_EQ(engine.input_length(), n);
+    const auto torch_p = clf.predict_proba(d.x);
+    for (std::size_t i = 0; i < d.x.size(); ++i)
+      EXPECT_NEAR(engine.score(d.x[i]), torch_p[i], 1e-5) << n;
+  }
 }
 
 TEST(Engine, Int8StaysCloseAndPruningZeroesWhatItSays) {
@@ -120,6 +137,9 @@ TEST(Engine, BadInputsAndModelsAreErrors) {
   clf.save(dir / "m.spm");
   const auto engine = infer::Engine::load(dir / "m.spm");
   EXPECT_THROW(engine.score(std::vector<float>(1023, 0.f)), infer::EngineError);
+  std::vector<float> nan_minute(1024, 1.f);
+  nan_minute[7] = std::nanf("");
+  EXPECT_THROW(engine.score(nan_minute), infer::EngineError);
   // A recurrent network has no engine.
   const auto gru = fit(m, model::Arch::kGru);
   gru.save(dir / "g.spm");
@@ -135,11 +155,18 @@ TEST(Engine, BadInputsAndModelsAreErrors) {
   const auto reframed = model::encode_model_file(file.header, file.weights);
   write_file_atomic(dir / "bad.spm", reframed);
   EXPECT_THROW(infer::Engine::load(dir / "bad.spm"), infer::EngineError);
+  // A self-consistent tensor of the wrong shape: decodes, but the engine refuses it.
+  file.header["engine"]["tensors"]["fc2.bias"] = {{"shape", {3}},
+                                                  {"f32le_base64", "AAAAAAAAAAAAAAAA"}};
+  write_file_atomic(dir / "shape.spm", model::encode_model_file(file.header, file.weights));
+  EXPECT_THROW(infer::Engine::load(dir / "shape.spm"), infer::EngineError);
   file.header["engine"]["tensors"]["fc2.bias"] = {{"shape", {2}}, {"f32le_base64", "AAAA*AAA"}};
   write_file_atomic(dir / "bad64.spm", model::encode_model_file(file.header, file.weights));
   EXPECT_THROW(infer::Engine::load(dir / "bad64.spm"), Error);
   auto text = read_file(dir / "m.spm");
-  const auto at = text.find("f32le_base64\":\"") + 20;
+  const auto pos = text.find("f32le_base64\":\"");
+  ASSERT_NE(pos, std::string::npos);
+  const auto at = pos + 20;
   text[at] = text[at] == 'A' ? 'B' : 'A';
   write_file_atomic(dir / "tampered.spm", text);
   EXPECT_THROW(infer::Engine::load(dir / "tampered.spm"), model::ModelError);

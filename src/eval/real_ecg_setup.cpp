@@ -170,6 +170,7 @@ std::vector<RiskTrace> risk_traces(const Group& pre, const Group& normal,
                                    const std::vector<VfRecord>& vf, const PaperSetupConfig& c,
                                    const ProgressTracker& tracker) {
   std::vector<RiskTrace> out;
+  if (vf.empty()) return out;
   const int folds = std::max(1, std::min<int>(c.risk_folds, static_cast<int>(vf.size())));
   for (int f = 0; f < folds; ++f) {
     auto held_out = [&](const std::string& id) {
@@ -303,8 +304,9 @@ PaperSetupResult run_real_ecg_paper_setup(const fs::path& dir, const PaperSetupC
                       two_group_probe(chain, nsrdb.minutes, c.run, true)});
   }
   tracker.report(++done, "resampling signature");
-  const ProgressTracker traces(progress, "real-ecg 3", "fold",
-                               static_cast<std::size_t>(std::max(1, c.risk_folds)));
+  const ProgressTracker traces(
+      progress, "real-ecg 3", "fold",
+      static_cast<std::size_t>(std::max(1, std::min<int>(c.risk_folds, int(vf.size())))));
   r.traces = risk_traces(pre, normal, vf, c, traces);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

@@ -13,7 +13,8 @@ namespace scapredict::infer {
 
 namespace {
 
-constexpr std::size_t kMaxInput = 1u << 20;
+// Input values at most: 127 * 127 * 131072 < 2^31, so an int8 dot product fits its int32 sum.
+constexpr std::size_t kMaxInput = 1u << 17;
 constexpr int kConvChannels = 16;
 constexpr float kBatchNormEps = 1e-5f;  // LibTorch's BatchNorm1d default
 
@@ -45,7 +46,8 @@ SCAPREDICT_HOT std::int32_t dot8(const std::int8_t* w, const std::int8_t* x, int
 
 // Round half away from zero, clamped to [-127, 127].
 std::int8_t quantise(float v, float scale) {
-  const float t = std::clamp(v / scale, -127.f, 127.f);
+  float t = v / scale;
+  t = t >= -127.f ? std::min(t, 127.f) : -127.f;  // NaN -> -127: never an undefined cast
   return static_cast<std::int8_t>(t + (t >= 0 ? 0.5f : -0.5f));
 }
 
@@ -53,7 +55,8 @@ SCAPREDICT_HOT void quantise_all(const float* x, int n, float scale, std::int8_t
   const float inv = 1.f / scale;
 #pragma omp simd
   for (int i = 0; i < n; ++i) {
-    const float t = std::clamp(x[i] * inv, -127.f, 127.f);
+    float t = x[i] * inv;
+    t = t >= -127.f ? std::min(t, 127.f) : -127.f;  // NaN -> -127: never an undefined cast
     q[i] = static_cast<std::int8_t>(t + (t >= 0 ? 0.5f : -0.5f));
   }
 }
@@ -131,17 +134,26 @@ Engine Engine::from_header(const nlohmann::json& h, const std::string& source) {
   std::string arch;
   try {
     arch = h.at("arch").get<std::string>();
-    e.length_ = h.at("input_length").get<std::size_t>();
-    const auto mean = h.at("normalisation").at("mean").get<std::vector<float>>();
-    const auto sd = h.at("normalisation").at("sd").get<std::vector<float>>();
-    if (e.length_ < 16 || e.length_ > kMaxInput || mean.size() != e.length_ ||
-        sd.size() != e.length_)
+    const auto& len = h.at("input_length");
+    if (!len.is_number_unsigned() || len.get<std::uint64_t>() < 16 ||
+        len.get<std::uint64_t>() > kMaxInput)
+      throw EngineError(source + ": input length must be a whole number, 16 to " +
+                        std::to_string(kMaxInput));
+    e.length_ = len.get<std::size_t>();
+    const auto& mean = h.at("normalisation").at("mean");
+    const auto& sd = h.at("normalisation").at("sd");
+    if (!mean.is_array() || !sd.is_array() || mean.size() != e.length_ || sd.size() != e.length_)
       throw EngineError(source + ": input length and normalisation disagree");
     for (std::size_t i = 0; i < e.length_; ++i) {
-      if (!std::isfinite(mean[i]) || !(sd[i] > 0) || !std::isfinite(sd[i]))
+      if (!mean[i].is_number() || !sd[i].is_number())
+        throw EngineError(source + ": normalisation holds text");
+      const double m = mean[i].get<double>(), d = sd[i].get<double>();
+      const double scale = 1.0 / d, shift = -m / d;
+      if (!std::isfinite(m) || !(d > 0) || !std::isfinite(scale) || !std::isfinite(shift) ||
+          std::abs(scale) > 1e30 || std::abs(shift) > 1e30)
         throw EngineError(source + ": normalisation is not finite and positive");
-      e.scale_.push_back(1.f / sd[i]);
-      e.shift_.push_back(-mean[i] / sd[i]);
+      e.scale_.push_back(static_cast<float>(scale));
+      e.shift_.push_back(static_cast<float>(shift));
     }
   } catch (const nlohmann::json::exception&) {
     throw EngineError(source + ": corrupt model header for the engine");
@@ -190,6 +202,10 @@ Engine Engine::from_header(const nlohmann::json& h, const std::string& source) {
     conv.b.push_back((b[static_cast<std::size_t>(c)] - rm[static_cast<std::size_t>(c)]) * f +
                      beta[static_cast<std::size_t>(c)]);
   }
+  for (float v : conv.w)
+    if (!std::isfinite(v)) throw EngineError(source + ": folded BatchNorm is not finite");
+  for (float v : conv.b)
+    if (!std::isfinite(v)) throw EngineError(source + ": folded BatchNorm is not finite");
   e.layers_ = {conv, layer_of(t, "fc1", 40, C * e.pooled_), layer_of(t, "fc2", 2, 40)};
   e.transpose_conv();
   return e;
@@ -221,6 +237,8 @@ void Engine::check(std::span<const float> x) const {
   if (x.size() != length_)
     throw EngineError("feature vector of length " + std::to_string(x.size()) + ", model expects " +
                       std::to_string(length_));
+  for (float v : x)
+    if (!std::isfinite(v)) throw EngineError("feature vector holds NaN or infinite values");
 }
 
 std::vector<float> Engine::normalised(std::span<const float> x) const {

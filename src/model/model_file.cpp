@@ -181,6 +181,9 @@ std::vector<EngineTensor> decode_engine_tensors(const nlohmann::json& engine,
     for (const auto& [name, v] : engine.at("tensors").items()) {
       EngineTensor t;
       t.name = name;
+      for (const auto& d : v.at("shape"))
+        if (!d.is_number_integer())
+          throw ModelError(source + ": engine tensor " + printable(name, 60) + " has a bad shape");
       t.shape = v.at("shape").get<std::vector<std::int64_t>>();
       std::int64_t n = 1;
       for (auto d : t.shape) {

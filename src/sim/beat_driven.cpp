@@ -132,7 +132,12 @@ nlohmann::json render_one(const BeatSequence& r, const BeatRenderConfig& cfg) {
 nlohmann::json render_beat_cohort(const std::vector<BeatSequence>& records,
                                   const BeatRenderConfig& cfg) {
   if (records.empty()) throw SimError("render: no records");
-  for (const auto& r : records) check_sequence(r);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    check_sequence(records[i]);
+    for (std::size_t j = 0; j < i; ++j)
+      if (records[j].db == records[i].db && records[j].name == records[i].name)
+        throw SimError(records[i].db + "/" + records[i].name + ": listed twice");
+  }
   if (!(std::isfinite(cfg.max_beat_gap_s) && cfg.max_beat_gap_s > 0))
     throw SimError("render: the longest beat gap must be positive");
   std::error_code ec;
