@@ -1,10 +1,7 @@
 #include "sim/beat_driven.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <mutex>
-#include <thread>
 
 #include "common/atomic_file.hpp"
 #include "common/run_config.hpp"
@@ -13,6 +10,7 @@
 #include "io/signal.hpp"
 #include "scapredict/version.hpp"
 #include "sim/physiology.hpp"
+#include "sim/record_writer.hpp"
 #include "sim/render.hpp"
 
 namespace scapredict::sim {
@@ -87,27 +85,8 @@ nlohmann::json render_one(const BeatSequence& r, const BeatRenderConfig& cfg) {
   Rendered out = render(patient, schedule_of(r), rec, gain, r.duration_s, r.onset_s, rng);
   const std::int64_t unannotated = mark_unannotated(out, r, rec.fs_hz, cfg.max_beat_gap_s);
 
-  io::Header h;
-  h.record_name = r.name;
-  h.n_signals = 2;
-  h.fs_hz = rec.fs_hz;
-  h.base_time = nsr ? "08:00:00" : "12:00:00";
-  for (int c = 0; c < 2; ++c) {
-    io::SignalSpec s;
-    s.file_name = r.name + ".dat";
-    s.format = 212;
-    s.adc_gain = gain;
-    s.gain_uncalibrated = nsr && rec.write_gain_as_zero;
-    s.adc_resolution = 12;
-    s.description = nsr ? (c == 0 ? "ECG1" : "ECG2") : "ECG";
-    h.signals.push_back(s);
-  }
-  if (r.onset_s) {
-    const auto s = static_cast<long long>(std::llround(*r.onset_s));
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "vfon: %lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
-    h.comments.push_back(buf);
-  }
+  io::Header h = holter_header(r.db, r.name, rec, gain);
+  if (r.onset_s) h.comments.push_back("vfon: " + elapsed_hms(*r.onset_s));
   h.comments.push_back("scapredict: REAL beat times of " + r.db + "/" + r.name +
                        " rendered through a SIMULATED recorder (" + rec.name + "), seed " +
                        std::to_string(cfg.seed));
@@ -148,35 +127,11 @@ nlohmann::json render_beat_cohort(const std::vector<BeatSequence>& records,
     if (ec) throw SimError((cfg.out / db).string() + ": cannot create (" + ec.message() + ")");
   }
 
-  std::vector<nlohmann::json> results(records.size());
-  std::atomic<std::size_t> next{0}, done{0};
-  std::mutex mu;
-  std::exception_ptr failure;
+  std::vector<RecordId> ids;
+  for (const auto& r : records) ids.push_back({r.db, r.name});
   const ProgressTracker progress(cfg.progress, "render", "record", records.size());
-  auto worker = [&] {
-    for (std::size_t i = next++; i < records.size(); i = next++) {
-      try {
-        results[i] = render_one(records[i], cfg);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(mu);
-        if (!failure) failure = std::current_exception();
-        return;
-      }
-      const std::lock_guard<std::mutex> lock(mu);
-      progress.report(++done, records[i].db + "/" + records[i].name);
-    }
-  };
-  const int n_threads = std::clamp(cfg.threads, 1, static_cast<int>(records.size()));
-  std::vector<std::thread> pool;
-  for (int k = 1; k < n_threads; ++k) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (failure) std::rethrow_exception(failure);
-
-  std::string sddb, nsrdb;
-  for (const auto& r : records) (r.db == "sddb" ? sddb : nsrdb) += r.name + "\n";
-  write_file_atomic(cfg.out / "sddb" / "RECORDS", sddb);
-  write_file_atomic(cfg.out / "nsrdb" / "RECORDS", nsrdb);
+  const auto results = write_records(cfg.out, ids, cfg.threads, progress,
+                                     [&](std::size_t i) { return render_one(records[i], cfg); });
   const std::string setting = cfg.own_chains
                                   ? "each database's own simulated chain (SDDB-like 250 Hz, "
                                     "NSRDB-like 128 Hz)"

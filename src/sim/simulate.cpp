@@ -5,8 +5,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <mutex>
-#include <thread>
 
 #include "common/atomic_file.hpp"
 #include "common/run_config.hpp"
@@ -16,6 +14,7 @@
 #include "io/signal.hpp"
 #include "scapredict/version.hpp"
 #include "sim/physiology.hpp"
+#include "sim/record_writer.hpp"
 #include "sim/render.hpp"
 
 namespace scapredict::sim {
@@ -96,13 +95,6 @@ nlohmann::json recorder_json(const Recorder& r) {
           {"wow_flutter", r.wow_flutter}};
 }
 
-std::string hms(double seconds) {
-  const auto s = static_cast<long long>(std::llround(seconds));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
-  return buf;
-}
-
 struct Job {
   std::string db, name;
   std::optional<double> onset_s;  // within the written record
@@ -120,22 +112,8 @@ nlohmann::json run_job(const Job& job, const SimConfig& cfg, const RiskEffects& 
   Schedule sched = schedule_beats(patient, fx, job.risk, job.duration_s, job.onset_s, rng);
   Rendered r = render(patient, sched, job.recorder, job.gain, job.duration_s, job.onset_s, rng);
 
-  io::Header h;
-  h.record_name = job.name;
-  h.n_signals = 2;
-  h.fs_hz = job.recorder.fs_hz;
-  h.base_time = job.db == "sddb" ? "12:00:00" : "08:00:00";
+  io::Header h = holter_header(job.db, job.name, job.recorder, job.gain);
   const bool nsr = job.db == "nsrdb";
-  for (int c = 0; c < 2; ++c) {
-    io::SignalSpec s;
-    s.file_name = job.name + ".dat";
-    s.format = 212;
-    s.adc_gain = job.gain;
-    s.gain_uncalibrated = nsr && job.recorder.write_gain_as_zero;
-    s.adc_resolution = 12;
-    s.description = nsr ? (c == 0 ? "ECG1" : "ECG2") : "ECG";
-    h.signals.push_back(s);
-  }
   std::string sim_note = "scapredict simulated " + std::string(nsr ? "NSRDB" : "SDDB") +
                          "-like record, seed " + std::to_string(cfg.seed) + ", risk-effect " +
                          std::to_string(cfg.risk_effect) + ", device-gap " +
@@ -147,10 +125,10 @@ nlohmann::json run_job(const Job& job, const SimConfig& cfg, const RiskEffects& 
     sex = rng.uniform() < 0.35 ? 'M' : 'F';
     h.comments.push_back(std::to_string(age) + " " + sex);
   } else if (job.onset_s) {
-    h.comments.push_back("vfon: " + hms(*job.onset_s));
+    h.comments.push_back("vfon: " + elapsed_hms(*job.onset_s));
     if (job.excerpt_start_s > 0) {
-      sim_note += "; excerpt from " + hms(job.excerpt_start_s) +
-                  " of the full record, full-record vfon " + hms(*job.full_onset_s);
+      sim_note += "; excerpt from " + elapsed_hms(job.excerpt_start_s) +
+                  " of the full record, full-record vfon " + elapsed_hms(*job.full_onset_s);
     }
   }
   h.comments.push_back(sim_note);
@@ -247,35 +225,11 @@ nlohmann::json write_database(const SimConfig& cfg) {
       throw SimError((cfg.out / db).string() + ": cannot create (" + ec.message() + ")");
   }
 
-  std::vector<nlohmann::json> results(jobs.size());
-  std::atomic<std::size_t> next{0}, done{0};
-  std::mutex mu;
-  std::exception_ptr failure;
+  std::vector<RecordId> ids;
+  for (const auto& j : jobs) ids.push_back({j.db, j.name});
   const ProgressTracker progress(cfg.progress, "simulate", "record", jobs.size());
-  auto worker = [&] {
-    for (std::size_t i = next++; i < jobs.size(); i = next++) {
-      try {
-        results[i] = run_job(jobs[i], cfg, fx);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!failure) failure = std::current_exception();
-        return;
-      }
-      std::lock_guard<std::mutex> lock(mu);
-      progress.report(++done, jobs[i].db + "/" + jobs[i].name);
-    }
-  };
-  const int n_threads = std::max(1, std::min<int>(cfg.threads, static_cast<int>(jobs.size())));
-  std::vector<std::thread> pool;
-  for (int k = 1; k < n_threads; ++k) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (failure) std::rethrow_exception(failure);
-
-  std::string sddb_records, nsrdb_records;
-  for (const auto& j : jobs) (j.db == "sddb" ? sddb_records : nsrdb_records) += j.name + "\n";
-  write_file_atomic(cfg.out / "sddb" / "RECORDS", sddb_records);
-  write_file_atomic(cfg.out / "nsrdb" / "RECORDS", nsrdb_records);
+  const auto results = write_records(cfg.out, ids, cfg.threads, progress,
+                                     [&](std::size_t i) { return run_job(jobs[i], cfg, fx); });
 
   nlohmann::json truth = {
       {"generator", "scapredict simulate"},
