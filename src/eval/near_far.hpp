@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/run_config.hpp"
 #include "data/cohort.hpp"
 #include "data/protocol.hpp"
@@ -25,11 +27,16 @@ struct NearFarConfig {
   data::SplitConfig split;
 };
 
-/// Accuracy over the test minutes of `horizons` pooled per repetition of `result` (run on
-/// `prepared`): mean and t-interval over the repetitions.
-stats::MeanCi pooled_accuracy(const data::PreparedMinutes& prepared,
-                              const train::ExperimentResult& result,
-                              const std::vector<int>& horizons);
+/// The test minutes of a band of horizons pooled per repetition: accuracy (threshold 0.5),
+/// balanced accuracy and AUROC, each a mean with a t-interval over the repetitions.
+struct BandMetrics {
+  stats::MeanCi accuracy, balanced_accuracy, auroc;
+  int scd_minutes = 0, normal_minutes = 0;  ///< summed over repetitions
+  nlohmann::json to_json() const;
+};
+/// The band `horizons` of `result` (run on `prepared`).
+BandMetrics pooled_band(const data::PreparedMinutes& prepared,
+                        const train::ExperimentResult& result, const std::vector<int>& horizons);
 
 /// Runs the paper's protocol (the CNN on DFT-1024) with the near and far horizons on `cohort`:
 /// per repetition the accuracy over all near (far) test minutes pooled, mean and t-interval over

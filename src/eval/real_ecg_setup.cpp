@@ -172,6 +172,18 @@ std::vector<RiskTrace> risk_traces(const Group& pre, const Group& normal,
   std::vector<RiskTrace> out;
   if (vf.empty()) return out;
   const int folds = std::max(1, std::min<int>(c.risk_folds, static_cast<int>(vf.size())));
+  // Every minute's spectrum once, for all folds.
+  const features::FeatureConfig fc;
+  auto spectra = [&](const PatientMinutes& ms) {
+    std::vector<std::vector<float>> x;
+    for (const auto& m : ms) x.push_back(features::extract_features(fc, m));
+    return x;
+  };
+  std::vector<std::vector<std::vector<float>>> pre_x;
+  for (const auto& ms : pre.minutes) pre_x.push_back(spectra(ms));
+  std::vector<std::vector<float>> normal_x;
+  for (const auto& ms : normal.minutes)
+    for (auto& x : spectra(ms)) normal_x.push_back(std::move(x));
   for (int f = 0; f < folds; ++f) {
     auto held_out = [&](const std::string& id) {
       for (std::size_t i = 0; i < vf.size(); ++i)
@@ -179,20 +191,13 @@ std::vector<RiskTrace> risk_traces(const Group& pre, const Group& normal,
       return false;
     };
     model::Dataset train;
-    const features::FeatureConfig fc;
     for (std::size_t i = 0; i < pre.ids.size(); ++i) {
       if (held_out(pre.ids[i])) continue;
-      for (const auto& m : pre.minutes[i]) {
-        train.x.push_back(features::extract_features(fc, m));
-        train.y.push_back(1);
-      }
+      train.x.insert(train.x.end(), pre_x[i].begin(), pre_x[i].end());
+      train.y.insert(train.y.end(), pre_x[i].size(), 1);
     }
-    for (const auto& patient : normal.minutes) {
-      for (const auto& m : patient) {
-        train.x.push_back(features::extract_features(fc, m));
-        train.y.push_back(0);
-      }
-    }
+    train.x.insert(train.x.end(), normal_x.begin(), normal_x.end());
+    train.y.insert(train.y.end(), normal_x.size(), 0);
     model::TrainConfig tc;
     tc.epochs = c.run.epochs;
     tc.seed = derive_seed(c.run.seed, SeedUse::kTraining, 40'000 + static_cast<std::uint64_t>(f));

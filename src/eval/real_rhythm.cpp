@@ -31,14 +31,6 @@ nlohmann::json RealRhythmConfig::to_json() const {
           {"normal_hours", normal_hours},   {"method", "docs/real-ecg-method.md, experiment 4"}};
 }
 
-nlohmann::json BandMetrics::to_json() const {
-  return {{"accuracy", stats::to_json(accuracy)},
-          {"balanced_accuracy", stats::to_json(balanced_accuracy)},
-          {"auroc", stats::to_json(auroc)},
-          {"scd_minutes", scd_minutes},
-          {"normal_minutes", normal_minutes}};
-}
-
 nlohmann::json RhythmSetting::to_json() const {
   return {{"name", name},
           {"data", description},
@@ -127,32 +119,6 @@ class ScratchDir {
   fs::path path_;
 };
 
-BandMetrics band_metrics(const data::PreparedMinutes& pm, const train::ExperimentResult& res,
-                         const std::vector<int>& hs) {
-  BandMetrics b;
-  std::vector<double> acc, bal, auc;
-  for (std::size_t rep = 0; rep < pm.plans.size(); ++rep) {
-    stats::Confusion cf;
-    std::vector<double> scores;
-    std::vector<int> labels;
-    for (const auto& [h, s] : train::score_by_horizon(pm.plans[rep].test, res.test_p[rep])) {
-      if (std::find(hs.begin(), hs.end(), h) == hs.end()) continue;
-      cf += s.confusion;
-      scores.insert(scores.end(), s.scores.begin(), s.scores.end());
-      labels.insert(labels.end(), s.labels.begin(), s.labels.end());
-    }
-    b.scd_minutes += cf.tp + cf.fn;
-    b.normal_minutes += cf.tn + cf.fp;
-    acc.push_back(cf.accuracy());
-    bal.push_back((cf.sensitivity() + cf.specificity()) / 2);
-    auc.push_back(stats::auroc(scores, labels));
-  }
-  b.accuracy = stats::mean_ci95(acc);
-  b.balanced_accuracy = stats::mean_ci95(bal);
-  b.auroc = stats::mean_ci95(auc);
-  return b;
-}
-
 RhythmSetting run_setting(const std::vector<sim::BeatSequence>& seqs, bool own_chains,
                           const std::string& beat_source, const RealRhythmConfig& c,
                           const ProgressFn& progress) {
@@ -178,8 +144,8 @@ RhythmSetting run_setting(const std::vector<sim::BeatSequence>& seqs, bool own_c
   st.rejected = pm.rejected;
   st.result = train::run_experiment(
       cohort, pm, train::ExperimentConfig::paper_cnn("real-rhythm " + st.name, c.run), progress);
-  st.near = band_metrics(pm, st.result, c.near);
-  st.far = band_metrics(pm, st.result, c.far);
+  st.near = pooled_band(pm, st.result, c.near);
+  st.far = pooled_band(pm, st.result, c.far);
   return st;
 }
 

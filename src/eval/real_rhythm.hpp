@@ -14,6 +14,7 @@
 #include "common/run_config.hpp"
 #include "data/beat_cohort.hpp"
 #include "data/protocol.hpp"
+#include "eval/near_far.hpp"
 #include "stats/metrics.hpp"
 #include "train/experiment.hpp"
 
@@ -33,20 +34,13 @@ struct RealRhythmConfig {
   nlohmann::json to_json() const;
 };
 
-/// Near or far band: test minutes of its horizons pooled per repetition.
-struct BandMetrics {
-  stats::MeanCi accuracy, balanced_accuracy, auroc;
-  int scd_minutes = 0, normal_minutes = 0;  ///< summed over repetitions
-  nlohmann::json to_json() const;
-};
-
 /// One recorder setting: its records, the protocol's result by horizon, near and far.
 struct RhythmSetting {
   std::string name;         ///< "one recorder", "own chains"
   std::string description;  ///< the cohort's data source line
   int scd = 0, normal = 0;
   train::ExperimentResult result;
-  BandMetrics near, far;
+  BandMetrics near, far;                ///< pooled_band of the near and far horizons
   std::map<std::string, int> rejected;  ///< unusable minutes by reason
   nlohmann::json to_json() const;
 };
