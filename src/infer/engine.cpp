@@ -18,7 +18,6 @@ constexpr std::size_t kMaxInput = 1u << 17;
 constexpr int kConvChannels = 16;
 constexpr float kBatchNormEps = 1e-5f;  // LibTorch's BatchNorm1d default
 
-// A dense product y = W x + b over fp32 with eight partial sums (so the compiler vectorises it).
 // The hot loops get an AVX2/FMA clone beside the baseline one, chosen once at load time
 // (GCC's target_clones on x86-64; elsewhere one portable version). The reductions are
 // vectorised through `omp simd` (compiled with -fopenmp-simd: no OpenMP run time).
@@ -182,8 +181,7 @@ Engine Engine::from_header(const nlohmann::json& h, const std::string& source) {
   e.arch_ = Arch::kCnn1d;
   const int C = kConvChannels, K = 8;
   e.kernel_ = K;
-  e.positions_ = (L - K) / K + 1;
-  e.pooled_ = e.positions_ / 2;
+  e.pooled_ = ((L - K) / K + 1) / 2;  // convolution positions, halved by the max-pool
   EngineLayer conv;
   conv.out = C;
   conv.in = K;
@@ -247,26 +245,37 @@ std::vector<float> Engine::normalised(std::span<const float> x) const {
   return z;
 }
 
+void Engine::forward(const float* z, bool q8, float logits[2], std::vector<float>* peak) const {
+  auto track = [&](std::size_t k, const float* x, std::size_t n) {
+    if (!peak) return;
+    for (std::size_t i = 0; i < n; ++i) (*peak)[k] = std::max((*peak)[k], std::abs(x[i]));
+  };
+  std::vector<std::int8_t> qbuf;
+  track(0, z, length_);
+  if (arch_ == Arch::kMlp) {
+    float h1[64], h2[40];
+    dense(layers_[0], q8, z, h1, true, qbuf);
+    track(1, h1, 64);
+    dense(layers_[1], q8, h1, h2, true, qbuf);
+    track(2, h2, 40);
+    dense(layers_[2], q8, h2, logits, false, qbuf);
+    return;
+  }
+  const auto& conv = layers_[0];
+  std::vector<float> pooled(static_cast<std::size_t>(conv.out * pooled_));
+  conv_relu_pool(conv_t_.data(), conv.b.data(), conv.out, kernel_, pooled_, z, pooled.data());
+  track(1, pooled.data(), pooled.size());
+  float h[40];
+  dense(layers_[1], q8, pooled.data(), h, true, qbuf);
+  track(2, h, 40);
+  dense(layers_[2], q8, h, logits, false, qbuf);
+}
+
 double Engine::score(std::span<const float> x) const {
   check(x);
   const auto z = normalised(x);
-  const bool q8 = precision_ == Precision::kInt8;
-  std::vector<std::int8_t> qbuf;
   float logits[2];
-  if (arch_ == Arch::kMlp) {
-    float h1[64], h2[40];
-    dense(layers_[0], q8, z.data(), h1, true, qbuf);
-    dense(layers_[1], q8, h1, h2, true, qbuf);
-    dense(layers_[2], q8, h2, logits, false, qbuf);
-  } else {
-    const auto& conv = layers_[0];
-    std::vector<float> pooled(static_cast<std::size_t>(conv.out * pooled_));
-    conv_relu_pool(conv_t_.data(), conv.b.data(), conv.out, kernel_, pooled_, z.data(),
-                   pooled.data());
-    float h[40];
-    dense(layers_[1], q8, pooled.data(), h, true, qbuf);
-    dense(layers_[2], q8, h, logits, false, qbuf);
-  }
+  forward(z.data(), precision_ == Precision::kInt8, logits, nullptr);
   return 1.0 / (1.0 + std::exp(static_cast<double>(logits[0]) - static_cast<double>(logits[1])));
 }
 
@@ -275,37 +284,10 @@ Engine Engine::quantised(const std::vector<std::vector<float>>& calibration) con
   if (calibration.empty()) throw EngineError("int8 calibration needs at least one feature vector");
   // The largest magnitude at each layer's input, from the fp32 forward pass.
   std::vector<float> peak(layers_.size(), 0.f);
-  std::vector<std::int8_t> qbuf;
-  auto track = [&](std::size_t k, const float* x, int n) {
-    for (int i = 0; i < n; ++i) peak[k] = std::max(peak[k], std::abs(x[i]));
-  };
+  float logits[2];
   for (const auto& v : calibration) {
     check(v);
-    const auto z = normalised(v);
-    track(0, z.data(), static_cast<int>(z.size()));
-    if (arch_ == Arch::kMlp) {
-      float h1[64], h2[40];
-      dense(layers_[0], false, z.data(), h1, true, qbuf);
-      track(1, h1, 64);
-      dense(layers_[1], false, h1, h2, true, qbuf);
-      track(2, h2, 40);
-    } else {
-      const auto& conv = layers_[0];
-      std::vector<float> pooled(static_cast<std::size_t>(conv.out * pooled_));
-      for (int c = 0; c < conv.out; ++c)
-        for (int q = 0; q < pooled_; ++q) {
-          const float a0 = dot(conv.w.data() + c * kernel_, z.data() + 2 * q * kernel_, kernel_);
-          const float a1 =
-              dot(conv.w.data() + c * kernel_, z.data() + (2 * q + 1) * kernel_, kernel_);
-          pooled[static_cast<std::size_t>(c * pooled_ + q)] =
-              std::max({a0 + conv.b[static_cast<std::size_t>(c)],
-                        a1 + conv.b[static_cast<std::size_t>(c)], 0.f});
-        }
-      track(1, pooled.data(), static_cast<int>(pooled.size()));
-      float h[40];
-      dense(layers_[1], false, pooled.data(), h, true, qbuf);
-      track(2, h, 40);
-    }
+    forward(normalised(v).data(), false, logits, &peak);
   }
   Engine e = *this;
   e.precision_ = Precision::kInt8;

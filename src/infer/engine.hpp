@@ -70,15 +70,18 @@ class Engine {
  private:
   std::vector<float> normalised(std::span<const float> x) const;
   void transpose_conv();
+  /// The logits of normalised input z in fp32 or int8; with `peak`, each layer's largest input
+  /// magnitude is raised into (*peak)[layer] (int8 calibration).
+  void forward(const float* z, bool q8, float logits[2], std::vector<float>* peak) const;
   void check(std::span<const float> x) const;
   Arch arch_ = Arch::kCnn1d;
   Precision precision_ = Precision::kF32;
   bool sparse_ = false;
   std::size_t length_ = 0;
   std::vector<float> shift_, scale_;  ///< z = x * scale + shift (the model's normalisation)
-  int kernel_ = 8, positions_ = 0, pooled_ = 0;  ///< CNN: conv kernel = stride, outputs
-  std::vector<EngineLayer> layers_;  ///< CNN: conv (BatchNorm folded), fc1, fc2; MLP: 3 dense
-  std::vector<float> conv_t_;        ///< CNN: the convolution's weights as [kernel][channel]
+  int kernel_ = 8, pooled_ = 0;       ///< CNN: conv kernel (= stride), positions after the max-pool
+  std::vector<EngineLayer> layers_;   ///< CNN: conv (BatchNorm folded), fc1, fc2; MLP: 3 dense
+  std::vector<float> conv_t_;         ///< CNN: the convolution's weights as [kernel][channel]
 };
 
 }  // namespace scapredict::infer
