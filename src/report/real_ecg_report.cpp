@@ -2,7 +2,6 @@
 // and the risk-vs-minutes figures of the real VF records.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
 #include "report/plot.hpp"
@@ -13,13 +12,6 @@ namespace fs = std::filesystem;
 using stats::percent_ci;
 
 namespace {
-
-std::string fixed(double v, const char* fmt) {
-  if (!std::isfinite(v)) return "n/a";
-  char b[32];
-  std::snprintf(b, sizeof b, fmt, v);
-  return b;
-}
 
 // Minutes of the records whose id starts with `prefix`.
 int total(const std::map<std::string, int>& m, const std::string& prefix) {
@@ -117,9 +109,9 @@ std::string paper_setup_markdown(const eval::PaperSetupResult& e, const fs::path
         ++n_last;
       }
     }
-    md << "| " << t.id << " | " << fixed(t.event_min, "%.1f") << " | " << t.p.size() << " | "
-       << fixed(t.p.empty() ? NAN : all / double(t.p.size()), "%.2f") << " | "
-       << fixed(n_last ? last / n_last : NAN, "%.2f") << " |\n";
+    md << "| " << t.id << " | " << format_or_na(t.event_min, "%.1f") << " | " << t.p.size() << " | "
+       << format_or_na(t.p.empty() ? NAN : all / double(t.p.size()), "%.2f") << " | "
+       << format_or_na(n_last ? last / n_last : NAN, "%.2f") << " |\n";
   }
   md << "\n";
   return md.str();
@@ -136,7 +128,7 @@ std::string real_rhythm_markdown(const eval::RealRhythmResult& e) {
      << (e.config.far.empty() ? 0 : e.config.far.back() + 5)
      << " minutes before onset (or the record start) to 1 minute after it; each NSRDB record "
         "over "
-     << fixed(e.config.normal_hours, "%.0f")
+     << format_or_na(e.config.normal_hours, "%.0f")
      << " h of its annotated span. The waveforms are SIMULATED; only the rhythm is real, so "
         "what a model learns here it learnt from the rhythm (or, in the second setting, the "
         "recorder). The paper's CNN on DFT-1024, the real-beats study's split (train "

@@ -13,6 +13,13 @@ namespace scapredict::report {
 namespace fs = std::filesystem;
 using stats::percent_ci;
 
+std::string format_or_na(double v, const char* fmt) {
+  if (!std::isfinite(v)) return "n/a";
+  char b[32];
+  std::snprintf(b, sizeof b, fmt, v);
+  return b;
+}
+
 const std::vector<LiteratureRow>& literature_rows() {
   // As the papers' abstracts state them; "-" where the abstract gives no figure.
   static const std::vector<LiteratureRow> rows = {
@@ -42,13 +49,6 @@ std::string pct(double v) {
   if (!std::isfinite(v)) return "n/a";
   char b[32];
   std::snprintf(b, sizeof b, "%.1f", 100 * v);
-  return b;
-}
-
-std::string num(double v, const char* fmt = "%.2f") {
-  if (!std::isfinite(v)) return "n/a";
-  char b[32];
-  std::snprintf(b, sizeof b, fmt, v);
   return b;
 }
 
@@ -156,7 +156,7 @@ void controls_section(std::ostream& md, const eval::BeatStudyResult& r) {
         "\"Controls\"). AUROC in percent, 95% CI.\n\n"
         "| classifier | window | main: near AUROC | imminence within SCD (LOSO) | placebo onset "
         "-1 h | far from onset AUROC | re-quantised (1/"
-     << num(1 / r.config.control_grid_s, "%.0f")
+     << format_or_na(1 / r.config.control_grid_s, "%.0f")
      << " s) near AUROC | LOPO: .atr SCD only | LOPO: .ari SCD only | LOPO: normals aged >= "
         "median |\n|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& run : r.main) {
@@ -180,11 +180,11 @@ void controls_section(std::ostream& md, const eval::BeatStudyResult& r) {
   if (l) {
     md << " The reading least affected by age that these data allow (it reduces the confound, "
           "it does not remove it): against the normals aged >= "
-       << num(l->median_normal_age, "%.0f") << " (the NSRDB median; "
+       << format_or_na(l->median_normal_age, "%.0f") << " (the NSRDB median; "
        << l->older_normals.normal_patients << " normals, " << l->older_normals.scd_patients
        << " SCD patients) the primary LOPO AUROC is " << percent_ci(l->older_normals.auroc)
        << "; within the " << r.patients_normal.size()
-       << " normals, P(SCD) and age have Spearman rho " << num(l->age_spearman)
+       << " normals, P(SCD) and age have Spearman rho " << format_or_na(l->age_spearman)
        << " (an age-driven score would give a positive rho).";
   }
   if (l) {
@@ -325,7 +325,7 @@ void provenance_section(std::ostream& md, const eval::BeatStudyResult& r) {
   for (const auto& [reason, n] : r.unusable) md << "- " << reason << ": " << n << "\n";
   md << "\n## Provenance\n\n- scapredict " << kVersion << "; data: " << r.source.description
      << "\n- configuration and seed: real_results.json (`config`); run time "
-     << num(r.seconds, "%.0f") << " s\n";
+     << format_or_na(r.seconds, "%.0f") << " s\n";
 }
 
 }  // namespace
@@ -354,7 +354,7 @@ std::string real_ecg_markdown(const eval::RealEcgResult& e) {
   for (const auto& u : e.records) {
     if (u.id.rfind("vfdb/", 0) != 0) continue;
     md << "- " << u.id << ": " << (u.event.empty() ? "no event" : u.event) << " at "
-       << num(u.event_min, "%.1f") << " min; near " << u.near << ", far " << u.far
+       << format_or_na(u.event_min, "%.1f") << " min; near " << u.near << ", far " << u.far
        << (u.excluded.empty() ? "" : "; not used: " + u.excluded) << "\n";
   }
   md << "\nMinutes left out, by reason:";

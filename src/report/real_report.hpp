@@ -12,6 +12,9 @@
 
 namespace scapredict::report {
 
+/// `v` printed with `fmt` (printf, one double), or "n/a" when `v` is not finite.
+std::string format_or_na(double v, const char* fmt = "%.2f");
+
 /// A row of the paper's Table 3 as published (the cited paper's abstract).
 struct LiteratureRow {
   std::string study, method, data, minutes_before, accuracy, sensitivity, specificity;
