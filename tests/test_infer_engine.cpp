@@ -49,6 +49,18 @@ model::Classifier fit(const Minutes& m, model::Arch arch, std::size_t bins = 102
   return model::Classifier::train(m.train, arch, f, tc);
 }
 
+// The engine of `clf` as the file `dir`/m.spm holds it.
+infer::Engine through_file(const model::Classifier& clf, const st::TempDir& dir) {
+  clf.save(dir / "m.spm");
+  return infer::Engine::load(dir / "m.spm");
+}
+
+// The simulated protocol's minutes, made once for the tests that share them.
+const Minutes& shared_minutes() {
+  static const Minutes m;
+  return m;
+}
+
 std::vector<double> engine_scores(const infer::Engine& e, const model::Dataset& d) {
   std::vector<double> p;
   for (const auto& x : d.x) p.push_back(e.score(x));
@@ -58,13 +70,12 @@ std::vector<double> engine_scores(const infer::Engine& e, const model::Dataset& 
 }  // namespace
 
 TEST(Engine, Fp32AgreesWithLibTorchOnEveryTestMinute) {
-  const Minutes m;
+  const Minutes& m = shared_minutes();
   ASSERT_GE(m.test.x.size(), 8u);
   for (auto arch : {model::Arch::kCnn1d, model::Arch::kMlp}) {
     const auto clf = fit(m, arch);
     st::TempDir dir;
-    clf.save(dir / "m.spm");
-    const auto engine = infer::Engine::load(dir / "m.spm");
+    const auto engine = through_file(clf, dir);
     EXPECT_EQ(engine.input_length(), 1024u);
     const auto torch_p = clf.predict_proba(m.test.x);
     const auto ours = engine_scores(engine, m.test);
@@ -96,8 +107,7 @@ TEST(Engine, OtherInputLengthsFoldTheSameWay) {
     tc.epochs = 3;
     const auto clf = model::Classifier::train(d, model::Arch::kCnn1d, {}, tc);
     st::TempDir dir;
-    clf.save(dir / "m.spm");
-    const auto engine = infer::Engine::load(dir / "m.spm");
+    const auto engine = through_file(clf, dir);
     ASSERT_EQ(engine.input_length(), n);
     const auto torch_p = clf.predict_proba(d.x);
     for (std::size_t i = 0; i < d.x.size(); ++i)
@@ -106,11 +116,10 @@ TEST(Engine, OtherInputLengthsFoldTheSameWay) {
 }
 
 TEST(Engine, Int8StaysCloseAndPruningZeroesWhatItSays) {
-  const Minutes m;
+  const Minutes& m = shared_minutes();
   const auto clf = fit(m, model::Arch::kCnn1d);
   st::TempDir dir;
-  clf.save(dir / "m.spm");
-  const auto f32 = infer::Engine::load(dir / "m.spm");
+  const auto f32 = through_file(clf, dir);
   const auto q8 = f32.quantised(m.train.x);
   EXPECT_EQ(q8.precision(), infer::Engine::Precision::kInt8);
   EXPECT_LT(q8.weight_bytes() * 3, f32.weight_bytes());
@@ -131,11 +140,10 @@ TEST(Engine, Int8StaysCloseAndPruningZeroesWhatItSays) {
 }
 
 TEST(Engine, BadInputsAndModelsAreErrors) {
-  const Minutes m;
+  const Minutes& m = shared_minutes();
   const auto clf = fit(m, model::Arch::kCnn1d);
   st::TempDir dir;
-  clf.save(dir / "m.spm");
-  const auto engine = infer::Engine::load(dir / "m.spm");
+  const auto engine = through_file(clf, dir);
   EXPECT_THROW(engine.score(std::vector<float>(1023, 0.f)), infer::EngineError);
   std::vector<float> nan_minute(1024, 1.f);
   nan_minute[7] = std::nanf("");
