@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 
 extern char** environ;
 
@@ -106,17 +107,24 @@ void write_script(std::ostream& gp, const fs::path& out, const Chart& c) {
   gp << "set title " << gnuplot_quote(c.title) << "\nset xlabel " << gnuplot_quote(c.xlabel)
      << "\nset ylabel " << gnuplot_quote(c.ylabel) << "\n";
   const auto [ylo, yhi] = c.yrange ? *c.yrange : auto_yrange(c);
-  gp << "set grid\nset key below horizontal box font ',9'\nset bmargin 6\nset offsets graph 0.03, "
+  // The key below the plot takes about one line per six entries; the margin grows with it.
+  const auto entries = static_cast<int>(c.series.size() + c.hlines.size());
+  gp << "set grid\nset key below horizontal box font ',9'\nset bmargin "
+     << std::max(6, 4 + (entries + 5) / 6)
+     << "\nset offsets graph 0.03, "
         "graph 0.03, 0, 0\nset yrange ["
      << ylo << ":" << yhi << "]\n";
   if (c.log2_x) gp << "set logscale x 2\n";
   if (c.x_clock) gp << "set xdata time\nset timefmt '%s'\nset format x '%H:%M'\n";
   gp << "plot ";
   bool first = true;
-  for (const auto& s : c.series) {
+  for (std::size_t i = 0; i < c.series.size(); ++i) {
+    const auto& s = c.series[i];
     gp << (first ? "" : ", ") << "'-' using 1:2"
-       << (s.style == Series::Style::kErrorLines ? ":3:4" : "") << " with " << style_of(s.style)
-       << " title " << gnuplot_quote(s.title);
+       << (s.style == Series::Style::kErrorLines ? ":3:4" : "") << " with " << style_of(s.style);
+    // gnuplot cycles eight colours: past them, lines take the next dash pattern.
+    if (s.style == Series::Style::kLines && i >= 8) gp << " dt " << 1 + (i / 8) % 5;
+    gp << " title " << gnuplot_quote(s.title);
     first = false;
   }
   for (const auto& h : c.hlines) {
@@ -136,6 +144,13 @@ void write_script(std::ostream& gp, const fs::path& out, const Chart& c) {
 
 }  // namespace
 
+std::string gnuplot_script(const Chart& chart, const fs::path& png) {
+  std::ostringstream gp;
+  gp.precision(10);
+  write_script(gp, png, chart);
+  return gp.str();
+}
+
 bool plot_png(const fs::path& png, const Chart& chart) {
   // gnuplot writes to a plain name beside the target (any byte may be in `png`); the result is
   // renamed into place.
@@ -148,8 +163,7 @@ bool plot_png(const fs::path& png, const Chart& chart) {
   {
     std::ofstream gp(script);
     if (!gp) return false;
-    gp.precision(10);
-    write_script(gp, tmp, chart);
+    gp << gnuplot_script(chart, tmp);
   }
   const bool ok = run_gnuplot(script) && fs::exists(tmp);
   std::error_code ec;

@@ -20,7 +20,7 @@ struct Series {
   /// Adds the point (x, 100 mean) with its interval in percent, clipped to [0, 100]; a NaN mean
   /// adds nothing.
   void add(double x, const stats::MeanCi& m);
-  /// Adds a point without an interval.
+  /// Adds a point without an interval; a NaN y breaks the line there.
   void add(double x, double y);
 };
 
@@ -54,6 +54,9 @@ Series accuracy_series(const train::ExperimentResult& r, const std::string& titl
 /// A gnuplot single-quoted string literal holding `text` (where gnuplot substitutes nothing):
 /// ' becomes the typographic apostrophe U+2019, control characters '?'.
 std::string gnuplot_quote(const std::string& text);
+
+/// The gnuplot script that draws `chart` into `png` (what plot_png runs).
+std::string gnuplot_script(const Chart& chart, const std::filesystem::path& png);
 
 /// Draws `chart` into `png` (written aside and renamed into place). Returns false, writing
 /// nothing, when gnuplot is not installed or fails.

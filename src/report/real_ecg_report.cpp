@@ -36,7 +36,12 @@ bool trace_figure(const eval::PaperSetupResult& e, const std::string& prefix,
     Series s;
     s.title = t.id.substr(t.id.find('/') + 1);
     s.style = Series::Style::kLines;
-    for (std::size_t i = 0; i < t.p.size(); ++i) s.add(-t.minutes_before[i], 100 * t.p[i]);
+    for (std::size_t i = 0; i < t.p.size(); ++i) {
+      // A minute left out breaks the line rather than bridging it.
+      if (i > 0 && t.minutes_before[i] != t.minutes_before[i - 1] + 1)
+        s.add(-(t.minutes_before[i - 1] + 1), NAN);
+      s.add(-t.minutes_before[i], 100 * t.p[i]);
+    }
     chart.series.push_back(std::move(s));
   }
   if (chart.series.empty()) return false;
