@@ -239,43 +239,40 @@ void Engine::check(std::span<const float> x) const {
     if (!std::isfinite(v)) throw EngineError("feature vector holds NaN or infinite values");
 }
 
-std::vector<float> Engine::normalised(std::span<const float> x) const {
-  std::vector<float> z(length_);
-  for (std::size_t i = 0; i < length_; ++i) z[i] = x[i] * scale_[i] + shift_[i];
-  return z;
-}
-
-void Engine::forward(const float* z, bool q8, float logits[2], std::vector<float>* peak) const {
-  auto track = [&](std::size_t k, const float* x, std::size_t n) {
+void Engine::forward(std::span<const float> x, bool q8, float logits[2],
+                     std::vector<float>* peak) const {
+  check(x);
+  auto track = [&](std::size_t k, const float* v, std::size_t n) {
     if (!peak) return;
-    for (std::size_t i = 0; i < n; ++i) (*peak)[k] = std::max((*peak)[k], std::abs(x[i]));
+    for (std::size_t i = 0; i < n; ++i) (*peak)[k] = std::max((*peak)[k], std::abs(v[i]));
   };
-  std::vector<std::int8_t> qbuf;
+  std::vector<float> zs(length_), pooled;
+  std::vector<std::int8_t> q;
+  for (std::size_t i = 0; i < length_; ++i) zs[i] = x[i] * scale_[i] + shift_[i];
+  const float* z = zs.data();
   track(0, z, length_);
   if (arch_ == Arch::kMlp) {
     float h1[64], h2[40];
-    dense(layers_[0], q8, z, h1, true, qbuf);
+    dense(layers_[0], q8, z, h1, true, q);
     track(1, h1, 64);
-    dense(layers_[1], q8, h1, h2, true, qbuf);
+    dense(layers_[1], q8, h1, h2, true, q);
     track(2, h2, 40);
-    dense(layers_[2], q8, h2, logits, false, qbuf);
+    dense(layers_[2], q8, h2, logits, false, q);
     return;
   }
   const auto& conv = layers_[0];
-  std::vector<float> pooled(static_cast<std::size_t>(conv.out * pooled_));
+  pooled.resize(static_cast<std::size_t>(conv.out * pooled_));
   conv_relu_pool(conv_t_.data(), conv.b.data(), conv.out, kernel_, pooled_, z, pooled.data());
   track(1, pooled.data(), pooled.size());
   float h[40];
-  dense(layers_[1], q8, pooled.data(), h, true, qbuf);
+  dense(layers_[1], q8, pooled.data(), h, true, q);
   track(2, h, 40);
-  dense(layers_[2], q8, h, logits, false, qbuf);
+  dense(layers_[2], q8, h, logits, false, q);
 }
 
 double Engine::score(std::span<const float> x) const {
-  check(x);
-  const auto z = normalised(x);
   float logits[2];
-  forward(z.data(), precision_ == Precision::kInt8, logits, nullptr);
+  forward(x, precision_ == Precision::kInt8, logits, nullptr);
   return 1.0 / (1.0 + std::exp(static_cast<double>(logits[0]) - static_cast<double>(logits[1])));
 }
 
@@ -285,10 +282,7 @@ Engine Engine::quantised(const std::vector<std::vector<float>>& calibration) con
   // The largest magnitude at each layer's input, from the fp32 forward pass.
   std::vector<float> peak(layers_.size(), 0.f);
   float logits[2];
-  for (const auto& v : calibration) {
-    check(v);
-    forward(normalised(v).data(), false, logits, &peak);
-  }
+  for (const auto& v : calibration) forward(v, false, logits, &peak);
   Engine e = *this;
   e.precision_ = Precision::kInt8;
   // The CNN's convolution (128 weights, 0.3 % of the network) stays fp32.

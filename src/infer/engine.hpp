@@ -43,7 +43,7 @@ class Engine {
   static Engine load(const std::filesystem::path& model_file);
 
   /// P(SCD) of one feature vector of input_length() values. Throws EngineError for a wrong
-  /// length. Thread-safe (no state changes).
+  /// length or a non-finite value. Thread-safe (no state changes).
   double score(std::span<const float> features) const;
 
   /// This engine with int8 weights (symmetric, one scale per output channel) and int8
@@ -68,11 +68,10 @@ class Engine {
   double sparsity() const;
 
  private:
-  std::vector<float> normalised(std::span<const float> x) const;
   void transpose_conv();
-  /// The logits of normalised input z in fp32 or int8; with `peak`, each layer's largest input
-  /// magnitude is raised into (*peak)[layer] (int8 calibration).
-  void forward(const float* z, bool q8, float logits[2], std::vector<float>* peak) const;
+  /// The logits of feature vector x (checked, then normalised) in fp32 or int8; with `peak`, each
+  /// layer's largest input magnitude is raised into (*peak)[layer] (int8 calibration).
+  void forward(std::span<const float> x, bool q8, float logits[2], std::vector<float>* peak) const;
   void check(std::span<const float> x) const;
   Arch arch_ = Arch::kCnn1d;
   Precision precision_ = Precision::kF32;
