@@ -412,7 +412,7 @@ void write_real_report(const eval::BeatStudyResult& r, const RealEcgSections& se
   auto j = r.to_json();
   if (sections.imminence) j["real_ecg"] = sections.imminence->to_json();
   if (sections.paper_setup) j["real_ecg_paper_setup"] = sections.paper_setup->to_json();
-  if (sections.rhythm) j["real_rhythm_one_recorder"] = sections.rhythm->to_json();
+  if (sections.rhythm) j["real_rhythm"] = sections.rhythm->to_json();
   j["version"] = kVersion;
   write_file_atomic(out / "real_results.json", json_text(j));
   write_file_atomic(out / "REAL_REPORT.md", md);

@@ -571,6 +571,17 @@ std::vector<OddCase> odd_beat_cases() {
          EXPECT_NE(md.find("31.atr: truncated"), std::string::npos);
          EXPECT_EQ(md.find("sddb/31 ("), std::string::npos) << "sddb/31 listed as a patient";
          EXPECT_TRUE(fs::exists(e / "out" / "real_results.json"));
+         // Experiment 4 runs on the beat annotations alone; experiments 2 and 3 need vfdb/.
+         EXPECT_NE(md.find("## REAL rhythm through one recorder"), std::string::npos);
+         const auto j = nlohmann::json::parse(read_bytes(e / "out" / "real_results.json"));
+         ASSERT_TRUE(j.contains("real_rhythm"));
+         EXPECT_EQ(j["real_rhythm"]["settings"].size(), 2u);
+         EXPECT_EQ(j["real_rhythm"]["settings"][0]["scd_records"], 11);
+         EXPECT_FALSE(j.contains("real_ecg_paper_setup"));
+         // The rendered records were removed: only the report's files are left.
+         for (const auto& f : fs::directory_iterator(e / "out"))
+           EXPECT_NE(f.path().filename().string().rfind(".scapredict-real-rhythm", 0), 0u)
+               << f.path();
        }},
       {"real_hrv_sddb_beats_30", kPhysionet,
        [](const Env& e) {
