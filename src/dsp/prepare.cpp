@@ -50,10 +50,7 @@ PreparedSignal load_channel(const io::Record& rec, int signal, double start_s, d
 }
 
 std::pair<double, double> adc_range_mv(const io::SignalSpec& spec) {
-  // An ADC of b bits centred on adc_zero stores adc_zero - 2^(b-1) .. adc_zero + 2^(b-1) - 1.
-  const double half = std::ldexp(1.0, spec.adc_resolution - 1);
-  const double zero = static_cast<double>(spec.adc_zero);
-  return {io::to_physical(spec, zero - half), io::to_physical(spec, zero + half - 1)};
+  return io::adc_range(spec);
 }
 
 QualityLimits limits_for(const PreparedSignal& s) {

@@ -222,6 +222,13 @@ std::vector<std::uint8_t> encode_samples(int format, std::span<const std::int32_
   return b;
 }
 
+std::pair<double, double> adc_range(const SignalSpec& spec) {
+  // An ADC of b bits centred on adc_zero stores adc_zero - 2^(b-1) .. adc_zero + 2^(b-1) - 1.
+  const double half = std::ldexp(1.0, spec.adc_resolution - 1);
+  const double zero = static_cast<double>(spec.adc_zero);
+  return {to_physical(spec, zero - half), to_physical(spec, zero + half - 1)};
+}
+
 int checksum16(std::span<const std::int32_t> adu, int format) {
   std::uint32_t sum = 0;
   const std::int32_t marker = invalid_marker(format);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <limits>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "io/header.hpp"
@@ -72,6 +73,10 @@ class Record {
 
 /// Converts adu to physical units with the spec's gain and baseline; kInvalidAdu becomes NaN.
 std::vector<double> to_physical(const SignalSpec& spec, std::span<const std::int32_t> adu);
+
+/// The physical range a signal's ADC can store: adc_zero -/+ 2^(resolution-1) adu, in the
+/// signal's units.
+std::pair<double, double> adc_range(const SignalSpec& spec);
 
 /// 16-bit checksum of a signal as WFDB defines it (sum of stored values, wrapped to int16).
 int checksum16(std::span<const std::int32_t> adu, int format);
