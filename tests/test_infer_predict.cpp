@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "data/cohort.hpp"
-#include "infer/predict.hpp"
+#include "infer/classifier_scorer.hpp"
 #include "io/signal.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
@@ -106,7 +106,7 @@ TEST(Predict, QualityLimitsAndChannelComeFromTheOptions) {
     EXPECT_NE(std::string(e.what()).find("flat 18"), std::string::npos) << e.what();
   }
   infer::PredictOptions second;
-  second.channel = 1;
+  second.channel = "1";
   const auto r1 = infer::predict_record(t.model, record, second);
   const auto r0 = infer::predict_record(t.model, record);
   ASSERT_EQ(r1.minutes.size(), r0.minutes.size());
@@ -115,6 +115,6 @@ TEST(Predict, QualityLimitsAndChannelComeFromTheOptions) {
     differs |= r0.minutes[i].risk != r1.minutes[i].risk;
   EXPECT_TRUE(differs) << "channel 1 scored exactly like channel 0";
   infer::PredictOptions missing;
-  missing.channel = 2;
+  missing.channel = "2";
   EXPECT_THROW(infer::predict_record(t.model, record, missing), io::IoError);
 }

@@ -3,7 +3,7 @@
 
 #include "data/cohort.hpp"
 #include "dsp/prepare.hpp"
-#include "infer/predict.hpp"
+#include "infer/classifier_scorer.hpp"
 #include "io/header.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"

@@ -57,13 +57,22 @@ constexpr auto kCliTimeout = std::chrono::seconds(540);
 }  // namespace
 
 CliResult run_cli(const std::vector<std::string>& args) {
+  return run_program(SCAPREDICT_CLI_PATH, args);
+}
+
+std::string score_cli_path() {
+  return SCAPREDICT_SCORE_PATH;
+}
+
+CliResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const std::string& stdin_path) {
   TempDir tmp;
   const std::string out_path = (tmp / "out").string();
   const std::string err_path = (tmp / "err").string();
   // No shell: the arguments reach the program byte for byte (quotes, $(), backticks, newlines).
   std::vector<std::string> argv_store;
   argv_store.reserve(args.size() + 1);
-  argv_store.emplace_back(SCAPREDICT_CLI_PATH);
+  argv_store.emplace_back(program);
   argv_store.insert(argv_store.end(), args.begin(), args.end());
   std::vector<char*> argv;
   argv.reserve(argv_store.size() + 1);
@@ -73,7 +82,7 @@ CliResult run_cli(const std::vector<std::string>& args) {
   CliResult r;
   posix_spawn_file_actions_t actions;
   if (posix_spawn_file_actions_init(&actions) != 0) return r;
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, stdin_path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),

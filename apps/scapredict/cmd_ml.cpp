@@ -10,11 +10,11 @@
 #include "data_dir.hpp"
 #include "eval/evaluate.hpp"
 #include "flags.hpp"
-#include "infer/predict.hpp"
+#include "infer/classifier_scorer.hpp"
 #include "progress.hpp"
 #include "report/real_report.hpp"
 #include "report/reproduce_report.hpp"
-#include "report/risk_plot.hpp"
+#include "score.hpp"
 #include "train/fit.hpp"
 
 namespace scapredict::cli {
@@ -103,39 +103,28 @@ void add_evaluate(CLI::App& app) {
   });
 }
 
-void add_predict(CLI::App& app) {
-  auto* cmd = app.add_subcommand("predict", "Risk of every minute of a recording");
-  auto record = std::make_shared<std::string>();
-  auto model_path = std::make_shared<std::string>();
-  auto out = std::make_shared<std::string>();
-  auto plot = std::make_shared<std::string>();
-  auto options = std::make_shared<infer::PredictOptions>();
-  cmd->add_option("record", *record, "Record path")->required();
-  cmd->add_option("--model", *model_path, "Model file")->required();
-  cmd->add_option("--channel", options->channel, "Signal index")->check(whole_range(0, 4095));
-  cmd->add_option("--annotator", options->annotator,
-                  "Annotator holding the VF onset (default: atr, else ari)");
-  cmd->add_option("--out", *out, "CSV (or .json) output; default stdout");
-  cmd->add_option("--plot", *plot, "PNG risk timeline");
-  cmd->callback([=] {
-    if (!out->empty()) check_writable(*out);
-    if (!plot->empty()) check_writable(*plot);
-    const auto clf = model::Classifier::load(*model_path);
-    const auto r = infer::predict_record(clf, *record, *options);
-    for (const auto& w : r.warnings)
-      std::cerr << "scapredict: warning: " << printable(*record) << ": " << w << "\n";
-    const bool json = out->size() > 5 && out->substr(out->size() - 5) == ".json";
-    const std::string text = json ? json_text(infer::to_json(r)) : infer::to_csv(r);
-    if (out->empty()) {
-      std::cout << text;
-    } else {
-      write_file_atomic(*out, text);
-      std::cout << printable(infer::summary_line(r), 2000) << "\n";
+}  // namespace
+
+std::unique_ptr<infer::Scorer> load_classifier_scorer(const std::string& path) {
+  // The classifier lives as long as the scorer that refers to it.
+  struct Owning final : infer::Scorer {
+    explicit Owning(model::Classifier c) : clf(std::move(c)), s(clf) {}
+    model::Classifier clf;
+    infer::ClassifierScorer s;
+    const features::FeatureConfig& features() const override { return s.features(); }
+    std::vector<double> score(const std::vector<std::vector<float>>& x) const override {
+      return s.score(x);
     }
-    if (!plot->empty() && !report::plot_risk(r, *plot))
-      std::cerr << "scapredict: warning: " << printable(*plot) << ": gnuplot not found, no PNG\n";
-  });
+    double distance(const std::vector<float>& x) const override { return s.distance(x); }
+    double training_distance_q99() const override { return s.training_distance_q99(); }
+    std::string arch() const override { return s.arch(); }
+    const nlohmann::json& metadata() const override { return s.metadata(); }
+    std::string backend() const override { return s.backend(); }
+  };
+  return std::make_unique<Owning>(model::Classifier::load(path));
 }
+
+namespace {
 
 // reproduce --beats: the study on real SDDB/NSRDB beat annotations (REAL_REPORT.md).
 void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_given,
@@ -229,7 +218,6 @@ void add_reproduce(CLI::App& app) {
 void add_ml_commands(CLI::App& app) {
   add_train(app);
   add_evaluate(app);
-  add_predict(app);
   add_reproduce(app);
 }
 

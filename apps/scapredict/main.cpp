@@ -1,83 +1,11 @@
 // scapredict: command-line front end. Parses flags, calls one library function, prints.
 // Every failure is one line, `scapredict: FILE-or-FLAG: problem`, and exit code 2.
 #include <CLI/CLI.hpp>
-#include <cstring>
-#include <exception>
-#include <iostream>
-#include <regex>
-#include <sstream>
 
+#include "cli_main.hpp"
 #include "commands.hpp"
-#include "common/error.hpp"
-#include "common/text.hpp"
 #include "scapredict/version.hpp"
-
-namespace {
-
-// CLI11's message as `FLAG: problem` on one line.
-std::string parse_error_line(const CLI::ParseError& e) {
-  std::string what = e.what();
-  what = what.substr(0, what.find('\n'));
-  std::smatch m;
-  if (std::regex_match(what, m, std::regex(R"((\S+) is required)")))
-    return m[1].str() + ": required";
-  if (std::regex_match(what, m,
-                       std::regex(R"(The following arguments? (?:was|were) not expected: (.*))"))) {
-    // CLI11 lists the leftovers last first: name the flag among them, else the first word.
-    std::istringstream words(m[1].str());
-    std::string w, first, flag;
-    while (words >> w) {
-      if (first.empty()) first = w;
-      if (flag.empty() && w.size() > 1 && w[0] == '-') flag = w;
-    }
-    return (flag.empty() ? first : flag) + ": unexpected argument";
-  }
-  if (std::regex_match(what, m, std::regex(R"(A subcommand is required)")))
-    return "command: missing (scapredict --help lists them)";
-  if (std::regex_match(what, m, std::regex(R"((\S+) excludes (\S+))")))
-    return m[1].str() + ": cannot be combined with " + m[2].str();
-  if (std::regex_match(what, m, std::regex(R"(Could not convert: (\S+) = (.*))")))
-    return m[1].str() + ": not a valid value: " + m[2].str();
-  return what;
-}
-
-// One line: each ': '-separated part cut on its own, so a long path cannot hide the problem.
-std::string error_line(const std::string& message) {
-  std::string out;
-  std::size_t start = 0;
-  while (true) {
-    const auto sep = message.find(": ", start);
-    out += scapredict::printable(
-        std::string_view(message).substr(start, sep == std::string::npos ? sep : sep - start), 240);
-    if (sep == std::string::npos) break;
-    out += ": ";
-    start = sep + 2;
-  }
-  return out;
-}
-
-// A first argument that is neither a flag nor a command: say so instead of printing help.
-bool unknown_command(const CLI::App& app, int argc, char** argv) {
-  if (argc < 2) return false;
-  const std::string first = argv[1];
-  if (first[0] == '-') {
-    if (first == "--help" || first == "-h" || first == "--version") return false;
-    std::cerr << "scapredict: " << scapredict::printable(first, 80)
-              << ": unexpected flag (a command comes first; scapredict --help lists them)\n";
-    return true;
-  }
-  for (const auto* sub : app.get_subcommands({})) {
-    if (sub->get_name() == argv[1]) return false;
-  }
-  std::string names;
-  for (const auto* sub : app.get_subcommands({}))
-    names += (names.empty() ? "" : ", ") + sub->get_name();
-  std::cerr << "scapredict: " << scapredict::printable(argv[1], 80) << ": no such command ("
-            << names << ")\n";
-  return true;
-}
-
-}  // namespace
+#include "score.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"scapredict: sudden cardiac arrest prediction from Holter ECG"};
@@ -90,20 +18,6 @@ int main(int argc, char** argv) {
   scapredict::cli::add_audit_command(app);
   scapredict::cli::add_beats_commands(app);
   scapredict::cli::add_hrv_command(app);
-  if (unknown_command(app, argc, argv)) return 2;
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);  // --help, --version
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "scapredict: " << error_line(parse_error_line(e)) << "\n";
-    return 2;
-  } catch (const scapredict::Error& e) {
-    std::cerr << "scapredict: " << error_line(e.what()) << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "scapredict: internal error: " << scapredict::printable(e.what()) << "\n";
-    return 1;
-  }
-  return 0;
+  scapredict::cli::add_score_commands(app, scapredict::cli::load_classifier_scorer);
+  return scapredict::cli::run_main(app, argc, argv);
 }

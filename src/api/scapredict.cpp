@@ -2,7 +2,7 @@
 #include "scapredict/scapredict.hpp"
 
 #include "dsp/prepare.hpp"
-#include "infer/predict.hpp"
+#include "infer/classifier_scorer.hpp"
 #include "io/annotation.hpp"
 #include "io/signal.hpp"
 #include "model/classifier.hpp"
@@ -74,7 +74,7 @@ std::string Model::data_source() const {
 RecordScore score_record(const Model& model, const std::filesystem::path& record,
                          const ScoreOptions& options) {
   infer::PredictOptions po;
-  po.channel = options.channel;
+  po.channel = std::to_string(options.channel);
   po.quality.flat_window_s = options.flat_window_s;
   po.quality.flat_range_mv = options.flat_range_mv;
   po.quality.saturation_fraction = options.saturation_fraction;

@@ -6,12 +6,14 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "dsp/prepare.hpp"
 #include "dsp/vf_like.hpp"
 #include "features/features.hpp"
 #include "io/annotation.hpp"
-#include "io/signal.hpp"
+#include "io/source.hpp"
+#include "scapredict/version.hpp"
 
 namespace scapredict::infer {
 
@@ -45,17 +47,6 @@ std::string clock_time(const std::string& base_time, double offset_s) {
   return buf;
 }
 
-nlohmann::json provenance(const model::Classifier& m) {
-  const auto& md = m.metadata();
-  const std::string source = md.value("data_source", std::string("unknown data"));
-  const bool simulated = md.value("simulated", source.find("SIMULATED") != std::string::npos);
-  return {{"arch", model::to_string(m.arch())},
-          {"features", m.features().to_json()},
-          {"data_source", source},
-          {"simulated", simulated},
-          {"training_data", md.value("training_data", nlohmann::json::object())}};
-}
-
 // Flags of one minute (quality, onset, VF-like); true when it can be scored.
 bool assess_minute(const dsp::Segment& seg, double start_s, const std::optional<double>& onset_s,
                    MinuteRisk& r) {
@@ -82,9 +73,105 @@ bool assess_minute(const dsp::Segment& seg, double start_s, const std::optional<
   return ok;
 }
 
-// Warnings when the record lies outside what the model saw in training.
-void check_training_range(const nlohmann::json& training, double fs, double gain,
-                          int unlike_minutes, int scored, RecordRisk& out) {
+[[noreturn]] void nothing_to_score(const RecordRisk& r, const std::string& source) {
+  std::map<std::string, int> by_flag;
+  for (const auto& m : r.minutes)
+    for (const auto& f : m.flags) ++by_flag[f.substr(0, f.find('='))];
+  std::ostringstream o;
+  o << source << ": nothing to score: none of " << r.minutes.size() << " minutes is usable (";
+  bool first = true;
+  for (const auto& [f, n] : by_flag) {
+    o << (first ? "" : ", ") << f << " " << n;
+    first = false;
+  }
+  o << ")";
+  throw PredictError(o.str());
+}
+
+}  // namespace
+
+nlohmann::json provenance(const Scorer& m) {
+  const auto& md = m.metadata();
+  const std::string source = md.value("data_source", std::string("unknown data"));
+  const bool simulated = md.value("simulated", source.find("SIMULATED") != std::string::npos);
+  return {{"arch", m.arch()},
+          {"features", m.features().to_json()},
+          {"data_source", source},
+          {"simulated", simulated},
+          {"training_data", md.value("training_data", nlohmann::json::object())},
+          {"scored_by", m.backend()}};
+}
+
+MinuteRater::MinuteRater(const Scorer& model, std::string base_time, std::optional<double> onset_s,
+                         dsp::QualityLimits limits, int threads)
+    : model_(model),
+      base_time_(std::move(base_time)),
+      onset_s_(onset_s),
+      limits_(std::move(limits)),
+      threads_(std::max(1, threads)) {}
+
+std::vector<MinuteRisk> MinuteRater::rate(const std::vector<dsp::StreamMinute>& minutes) {
+  const std::size_t n = minutes.size();
+  std::vector<MinuteRisk> rows(n);
+  std::vector<std::vector<float>> x(n);
+  std::vector<char> usable(n, 0), unlike(n, 0);
+  // Everything but the model's forward pass, minute by minute: independent, so on threads.
+  auto work = [&](std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < n; i += step) {
+      const auto& m = minutes[i];
+      MinuteRisk& r = rows[i];
+      r.minute = static_cast<int>(m.index);
+      r.start_s = 60.0 * static_cast<double>(m.index);
+      r.clock_time = clock_time(base_time_, r.start_s);
+      if (onset_s_) r.minutes_before_onset = (*onset_s_ - r.start_s) / 60.0;
+      dsp::Segment seg;
+      seg.samples = m.samples;
+      seg.quality = dsp::assess_quality(m.samples, dsp::kAnalysisFsHz, limits_, m.bridged);
+      if (!assess_minute(seg, r.start_s, onset_s_, r)) continue;
+      x[i] = features::extract_features(model_.features(), seg.samples);
+      if (model_.distance(x[i]) > model_.training_distance_q99()) {
+        r.flags.push_back("unlike_training");
+        unlike[i] = 1;
+      }
+      usable[i] = 1;
+    }
+  };
+  const auto t = static_cast<std::size_t>(std::min<int>(threads_, static_cast<int>(n)));
+  if (t <= 1) {
+    work(0, 1);
+  } else {
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(t);
+    for (std::size_t k = 0; k < t; ++k)
+      pool.emplace_back([&, k] {
+        try {
+          work(k, t);
+        } catch (...) {
+          errors[k] = std::current_exception();
+        }
+      });
+    for (auto& th : pool) th.join();
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
+  }
+  std::vector<std::vector<float>> batch;
+  for (std::size_t i = 0; i < n; ++i)
+    if (usable[i]) batch.push_back(std::move(x[i]));
+  if (batch.empty()) return rows;
+  const auto p = model_.score(batch);
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!usable[i]) continue;
+    rows[i].risk = p[j++];
+    unlike_ += unlike[i];
+  }
+  return rows;
+}
+
+void check_training_range(const RecordRisk& r, int unlike_minutes, std::vector<std::string>& out) {
+  const auto& training = r.model["training_data"];
+  const double fs = r.fs_hz, gain = r.gain_adu_per_mv;
+  const int scored = r.scored();
   auto seen = [&](const char* key, double v) {
     if (!training.contains(key)) return true;
     for (const auto& t : training[key])
@@ -108,82 +195,68 @@ void check_training_range(const nlohmann::json& training, double fs, double gain
   std::string text = w.str();
   if (text.empty()) return;
   text.resize(text.size() - 2);
-  out.warnings.push_back("record unlike the model's training data: " + text);
+  out.push_back("record unlike the model's training data: " + text);
 }
 
-[[noreturn]] void nothing_to_score(const RecordRisk& r, const std::string& source) {
-  std::map<std::string, int> by_flag;
-  for (const auto& m : r.minutes)
-    for (const auto& f : m.flags) ++by_flag[f.substr(0, f.find('='))];
-  std::ostringstream o;
-  o << source << ": nothing to score: none of " << r.minutes.size() << " minutes is usable (";
-  bool first = true;
-  for (const auto& [f, n] : by_flag) {
-    o << (first ? "" : ", ") << f << " " << n;
-    first = false;
-  }
-  o << ")";
-  throw PredictError(o.str());
-}
-
-}  // namespace
-
-RecordRisk predict_record(const model::Classifier& model, const std::filesystem::path& record,
-                          const PredictOptions& options) {
-  io::Record rec(record);
-  const auto& h = rec.header();
-  if (options.channel < 0 || options.channel >= h.n_signals)
-    throw io::IoError(h.source + ": no signal " + std::to_string(options.channel) +
-                      " (the record has " + std::to_string(h.n_signals) + ")");
+RecordRisk predict_record(const Scorer& model, const std::filesystem::path& record,
+                          const PredictOptions& options, const ProgressFn& progress) {
+  const auto reader = io::open_channel(record, options.channel);
+  const auto& info = reader->info();
   RecordRisk out;
-  out.record = h.record_name;
-  out.fs_hz = h.fs_hz;
-  out.gain_adu_per_mv = h.signals[static_cast<std::size_t>(options.channel)].adc_gain;
+  out.record = info.record;
+  out.format = info.format;
+  out.channel = std::to_string(info.channel) + (info.label.empty() ? "" : " (" + info.label + ")");
+  out.fs_hz = info.fs_hz;
+  out.gain_adu_per_mv = info.gain_adu_per_mv;
   out.model = provenance(model);
-  const double duration = static_cast<double>(rec.n_frames()) / rec.fs_hz();
+  const double duration = static_cast<double>(info.n_samples) / info.fs_hz;
   if (duration < 60.0)
-    throw PredictError(h.source + ": nothing to score: the record lasts " +
+    throw PredictError(info.source + ": nothing to score: the record lasts " +
                        std::to_string(duration) + " s, less than one minute");
-  std::vector<io::Annotation> anns;
-  const std::string ann =
-      options.annotator.empty() ? io::default_annotator(record).value_or("") : options.annotator;
-  if (!ann.empty()) {
-    anns = io::read_annotations(record, ann);
-    io::check_annotations_fit(anns, rec.n_frames(), io::annotation_path(record, ann).string());
-  }
-  if (auto o = io::vf_onset(h, ann.empty() ? nullptr : &anns)) {
-    out.onset_s = o->seconds;
-    out.onset_source = io::to_string(o->source);
-  }
-  const auto prep = dsp::load_channel(rec, options.channel, 0.0, duration);
-  auto limits = options.quality;
-  limits.adc_limits_mv = prep.adc_limits_mv;
-  const auto segs =
-      dsp::segment_all(prep.samples, dsp::kMinuteSamples, prep.fs_hz, limits, prep.bridged);
-  std::vector<std::vector<float>> x;
-  std::vector<std::size_t> where;
-  int unlike = 0;
-  for (std::size_t m = 0; m < segs.size(); ++m) {
-    MinuteRisk r;
-    r.minute = static_cast<int>(m);
-    r.start_s = 60.0 * static_cast<double>(m);
-    r.clock_time = clock_time(h.base_time, r.start_s);
-    if (out.onset_s) r.minutes_before_onset = (*out.onset_s - r.start_s) / 60.0;
-    if (assess_minute(segs[m], r.start_s, out.onset_s, r)) {
-      x.push_back(features::extract_features(model.features(), segs[m].samples));
-      if (model.distance(x.back()) > model.training_distance_q99()) {
-        r.flags.push_back("unlike_training");
-        ++unlike;
-      }
-      where.push_back(m);
+  if (info.wfdb_header) {  // a VF onset from the header's comments or an annotation file
+    const auto& h = *info.wfdb_header;
+    std::vector<io::Annotation> anns;
+    const std::string ann =
+        options.annotator.empty() ? io::default_annotator(record).value_or("") : options.annotator;
+    if (!ann.empty()) {
+      anns = io::read_annotations(record, ann);
+      const auto& spec = h.signals[static_cast<std::size_t>(info.channel)];
+      io::check_annotations_fit(anns, info.n_samples / spec.samples_per_frame,
+                                io::annotation_path(record, ann).string());
     }
-    out.minutes.push_back(std::move(r));
+    if (auto o = io::vf_onset(h, ann.empty() ? nullptr : &anns)) {
+      out.onset_s = o->seconds;
+      out.onset_source = io::to_string(o->source);
+    }
+  } else if (!options.annotator.empty()) {
+    throw PredictError(info.source + ": --annotator applies to WFDB records only (this is " +
+                       info.format + ")");
   }
-  if (x.empty()) nothing_to_score(out, h.source);
-  const auto p = model.predict_proba(x);
-  for (std::size_t i = 0; i < p.size(); ++i) out.minutes[where[i]].risk = p[i];
-  check_training_range(out.model["training_data"], out.fs_hz, out.gain_adu_per_mv, unlike,
-                       static_cast<int>(x.size()), out);
+  auto limits = options.quality;
+  limits.adc_limits_mv = info.range_mv;
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
+  MinuteRater rater(model, info.base_time, out.onset_s, limits, threads);
+  const auto total = dsp::whole_minutes(info.n_samples, info.fs_hz);
+  const ProgressTracker tracker(progress, "predict", "minute", static_cast<std::size_t>(total));
+  const std::size_t batch_size = 32 * static_cast<std::size_t>(threads);
+  std::vector<dsp::StreamMinute> batch;
+  auto rate_batch = [&] {
+    for (auto& r : rater.rate(batch)) out.minutes.push_back(std::move(r));
+    batch.clear();
+    tracker.report(out.minutes.size());
+  };
+  dsp::stream_minutes(
+      *reader,
+      [&](dsp::StreamMinute&& m) {
+        batch.push_back(std::move(m));
+        if (batch.size() >= batch_size) rate_batch();
+      },
+      {}, options.chunk_samples);
+  if (!batch.empty()) rate_batch();
+  if (out.scored() == 0) nothing_to_score(out, info.source);
+  check_training_range(out, rater.unlike_training(), out.warnings);
   return out;
 }
 
@@ -202,7 +275,8 @@ std::string model_line(const RecordRisk& r) {
   o << "model " << m.value("arch", std::string("?")) << " on "
     << m["features"].value("input", std::string("?")) << " (" << m["features"].value("bins", 0)
     << " bins), trained on " << (r.model_trained_on_simulated_data() ? "SIMULATED data: " : "")
-    << m.value("data_source", std::string("unknown data"));
+    << m.value("data_source", std::string("unknown data")) << "; scored by "
+    << m.value("scored_by", std::string("?"));
   return o.str();
 }
 
@@ -213,6 +287,8 @@ std::string to_csv(const RecordRisk& r) {
   o.precision(10);
   o << "# scapredict predict: record " << r.record << "; P(SCD) per minute, uncalibrated\r\n";
   o << "# " << model_line(r) << "\r\n";
+  o << "# scapredict " << kVersion << "; " << r.format << " channel " << r.channel << " at "
+    << r.fs_hz << " Hz\r\n";
   for (const auto& w : r.warnings) o << "# warning: " << w << "\r\n";
   o << "minute,start_s,clock_time,minutes_before_onset,quality,risk\r\n";
   for (const auto& m : r.minutes) {
@@ -226,7 +302,10 @@ std::string to_csv(const RecordRisk& r) {
 }
 
 nlohmann::json to_json(const RecordRisk& r) {
-  nlohmann::json j = {{"record", r.record},
+  nlohmann::json j = {{"scapredict_version", kVersion},
+                      {"record", r.record},
+                      {"format", r.format},
+                      {"channel", r.channel},
                       {"fs_hz", r.fs_hz},
                       {"gain_adu_per_mv", r.gain_adu_per_mv},
                       {"model", r.model},

@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/progress.hpp"
 #include "dsp/segment.hpp"
-#include "model/classifier.hpp"
+#include "dsp/stream.hpp"
+#include "infer/scorer.hpp"
 
 namespace scapredict::infer {
 
@@ -19,9 +21,11 @@ class PredictError : public Error {
 };
 
 struct PredictOptions {
-  int channel = 0;             ///< signal index in the record
+  std::string channel = "0";   ///< channel index or label (io::open_channel)
   dsp::QualityLimits quality;  ///< flat-line and saturation limits (the ADC range is the record's)
   std::string annotator;       ///< where to look for a VF onset; empty: atr, else ari, else none
+  int threads = 0;             ///< threads for the minutes' spectra; 0: the machine's cores, <= 8
+  std::int64_t chunk_samples = 1 << 16;  ///< samples read at a time (memory, not results)
 };
 
 struct MinuteRisk {
@@ -38,24 +42,56 @@ struct MinuteRisk {
 
 struct RecordRisk {
   std::string record;
+  std::string format;   ///< "WFDB", "EDF", "EDF+", "ISHNE"
+  std::string channel;  ///< index and label, e.g. "0 (ECG)"
   double fs_hz = 0;
   double gain_adu_per_mv = 0;
   std::optional<double> onset_s;
   std::string onset_source;  ///< "header comment", "rhythm annotation", "VF marker"
   std::vector<MinuteRisk> minutes;
-  nlohmann::json model;               ///< the model's provenance (architecture, data source, ...)
+  nlohmann::json model;  ///< the model's provenance (architecture, data source, scored by, ...)
   std::vector<std::string> warnings;  ///< the record lies outside what the model saw in training
   bool model_trained_on_simulated_data() const;
   int scored() const;
 };
 
-/// Risk for every whole minute of `record` (options.channel at 128 Hz). Minutes at or after an
-/// annotated VF onset (flag after_onset) and minutes whose 8-s windows look like VF (vf_like) are
-/// not scored; minutes far from the training spectra are flagged unlike_training. Throws
-/// io::IoError for a bad record, PredictError when there is nothing to score (shorter than a
-/// minute, or no usable minute: the counts by reason are in the message).
-RecordRisk predict_record(const model::Classifier& model, const std::filesystem::path& record,
-                          const PredictOptions& options = {});
+/// Rates streamed minutes: quality flags, the VF onset, the VF-like rule, unlike_training and
+/// the model's risk. Shared by predict_record and the live monitor.
+class MinuteRater {
+ public:
+  MinuteRater(const Scorer& model, std::string base_time, std::optional<double> onset_s,
+              dsp::QualityLimits limits, int threads = 1);
+  /// The rows of `minutes`, in order; the spectra are computed on up to `threads` threads, the
+  /// model scores the usable minutes as one batch.
+  std::vector<MinuteRisk> rate(const std::vector<dsp::StreamMinute>& minutes);
+  /// Scored minutes flagged unlike_training so far.
+  int unlike_training() const { return unlike_; }
+
+ private:
+  const Scorer& model_;
+  std::string base_time_;
+  std::optional<double> onset_s_;
+  dsp::QualityLimits limits_;
+  int threads_ = 1;
+  int unlike_ = 0;
+};
+
+/// The model's provenance for result files: architecture, features, data source, simulated,
+/// training data, and how the probabilities are computed ("scored_by").
+nlohmann::json provenance(const Scorer& model);
+
+/// Risk for every whole minute of `record` (options.channel at 128 Hz), read a stretch at a time
+/// (memory does not grow with the record). Minutes at or after an annotated VF onset (flag
+/// after_onset) and minutes whose 8-s windows look like VF (vf_like) are not scored; minutes far
+/// from the training spectra are flagged unlike_training. Throws io::IoError for a bad record,
+/// PredictError when there is nothing to score (shorter than a minute, or no usable minute: the
+/// counts by reason are in the message). Progress: task "predict", unit "minute".
+RecordRisk predict_record(const Scorer& model, const std::filesystem::path& record,
+                          const PredictOptions& options = {}, const ProgressFn& progress = {});
+
+/// Warnings when the record lies outside what the model saw in training (rate, gain, most scored
+/// minutes unlike the training minutes); appended to out.warnings.
+void check_training_range(const RecordRisk& r, int unlike_minutes, std::vector<std::string>& out);
 
 /// RFC 4180 CSV with '#' comment lines first (provenance, warnings); quality flags joined by ';'.
 std::string to_csv(const RecordRisk& r);

@@ -7,6 +7,7 @@
 #include "common/text.hpp"
 #include "report/lopo_report.hpp"
 #include "report/plot.hpp"
+#include "report/reproduce_report.hpp"
 
 namespace scapredict::report {
 namespace fs = std::filesystem;

@@ -32,13 +32,6 @@ void Series::add(double px, double py) {
   hi.push_back(py);
 }
 
-Series accuracy_series(const train::ExperimentResult& r, const std::string& title) {
-  Series s;
-  s.title = title;
-  for (const auto& h : r.horizons) s.add(h.horizon, h.accuracy);
-  return s;
-}
-
 std::string gnuplot_quote(const std::string& text) {
   std::string out = "'";
   for (unsigned char c : text) {

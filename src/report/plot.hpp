@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "stats/metrics.hpp"
-#include "train/experiment.hpp"
 
 namespace scapredict::report {
 
@@ -47,9 +46,6 @@ struct Chart {
   std::optional<std::pair<double, double>> yrange;
   bool x_clock = false;  ///< x values are seconds since midnight, shown as HH:MM
 };
-
-/// Accuracy by horizon of an experiment, in percent with 95 % CIs.
-Series accuracy_series(const train::ExperimentResult& r, const std::string& title);
 
 /// A gnuplot single-quoted string literal holding `text` (where gnuplot substitutes nothing):
 /// ' becomes the typographic apostrophe U+2019, control characters '?'.

@@ -12,6 +12,13 @@
 #include "scapredict/version.hpp"
 
 namespace scapredict::report {
+
+Series accuracy_series(const train::ExperimentResult& r, const std::string& title) {
+  Series s;
+  s.title = title;
+  for (const auto& h : r.horizons) s.add(h.horizon, h.accuracy);
+  return s;
+}
 namespace fs = std::filesystem;
 using stats::percent_ci;
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "eval/reproduce.hpp"
+#include "report/plot.hpp"
 
 namespace scapredict::report {
 
@@ -17,6 +18,9 @@ std::string reproduce_markdown(const eval::ReproduceResult& result,
 /// Writes REPORT.md, results.json and the PNG figures into `out` (created if needed; each file
 /// written aside and renamed into place).
 void write_reproduce_report(const eval::ReproduceResult& result, const std::filesystem::path& out);
+
+/// Accuracy by horizon of an experiment, in percent with 95 % CIs.
+Series accuracy_series(const train::ExperimentResult& r, const std::string& title);
 
 /// `scapredict reproduce`: runs the paper's experiments on `cohort` and writes the report.
 eval::ReproduceResult reproduce(const data::Cohort& cohort, const data::ProtocolConfig& protocol,

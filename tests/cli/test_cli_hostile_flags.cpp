@@ -395,7 +395,7 @@ std::vector<BadCase> model_cases() {
          return Args{"predict",   e.arg("16265"), "--model", e.model.string(),
                      "--channel", "99",           "--out",   e.arg("risk.csv")};
        },
-       "16265.hea", "no signal 99"},
+       "16265.hea", "no channel 99"},
       {"predict_channel_negative", kModel,
        [](const Env& e) {
          return Args{"predict", e.arg("r"), "--model", e.model.string(), "--channel", "-1"};

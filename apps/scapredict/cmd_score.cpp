@@ -1,0 +1,497 @@
+// predict (one record, several, or a directory of them) and monitor (a record that is still being
+// written, or raw samples on stdin). No LibTorch here: the engine scores, and the full tool hands
+// in a LibTorch loader for the models the engine does not run.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "cli_main.hpp"
+#include "common/atomic_file.hpp"
+#include "common/text.hpp"
+#include "flags.hpp"
+#include "infer/monitor.hpp"
+#include "infer/outputs.hpp"
+#include "infer/predict.hpp"
+#include "io/annotation.hpp"
+#include "io/signal.hpp"
+#include "io/source.hpp"
+#include "model/model_file.hpp"
+#include "progress.hpp"
+#include "report/risk_plot.hpp"
+#include "scapredict/version.hpp"
+#include "score.hpp"
+
+namespace scapredict::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::unique_ptr<infer::Scorer> load_scorer(const std::string& path, const ScorerLoader& fallback) {
+  std::string bytes;
+  try {
+    bytes = read_file(path);
+  } catch (const Error&) {
+    throw Error(path + ": cannot open model file");
+  }
+  const auto file = model::decode_model_file(bytes, path);
+  // The engine runs the CNN and the MLP from the file's engine section; anything else goes to the
+  // fallback when there is one (and to the engine's refusal, which says why, when not).
+  const auto arch = file.header.value("arch", nlohmann::json()).is_string()
+                        ? file.header["arch"].get<std::string>()
+                        : std::string();
+  const bool engine = file.header.contains("engine") && (arch == "cnn1d" || arch == "mlp");
+  if (!engine && fallback) return fallback(path);
+  return std::make_unique<infer::EngineScorer>(infer::EngineScorer::from_header(file.header, path));
+}
+
+// The flags predict and monitor share.
+struct ScoreFlags {
+  std::string model;
+  infer::PredictOptions options;
+  infer::AlarmConfig alarm;
+};
+
+CLI::Validator channel_name() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        if (s.size() > 1 && s[0] == '-' &&
+            std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+          return "channel " + quote_field(s) + " is not in range (an index is 0 or more)";
+        const bool ok = !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+          return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+        });
+        return ok ? std::string()
+                  : "channel " + quote_field(s) + " is not an index or a label of 1-64 characters";
+      },
+      "INDEX|LABEL");
+}
+
+void add_score_flags(CLI::App* cmd, ScoreFlags& f) {
+  cmd->add_option("--model", f.model, "Model file (scapredict train)")->required();
+  cmd->add_option("--channel", f.options.channel, "Channel: index or label")->check(channel_name());
+  cmd->add_option("--threads", f.options.threads,
+                  "Threads for the minutes' spectra (0: the machine's cores, at most 8)")
+      ->check(whole_range(0, 64));
+  cmd->add_option("--alarm-on", f.alarm.on, "Alarm: risk at or above this counts (T_on)")
+      ->check(finite_range(0, 1));
+  cmd->add_option("--alarm-minutes", f.alarm.consecutive,
+                  "Alarm: on after this many consecutive minutes at or above T_on (K)")
+      ->check(whole_range(1, 1440));
+  cmd->add_option("--alarm-off", f.alarm.off, "Alarm: off at a scored minute below this (T_off)")
+      ->check(finite_range(0, 1));
+}
+
+void check_alarm(const infer::AlarmConfig& a) {
+  try {
+    a.validate();
+  } catch (const Error& e) {
+    throw CLI::ValidationError("--alarm-off", e.what());
+  }
+}
+
+// Progress lines at most once a second, and only for work that takes longer than that.
+ProgressFn throttled_progress() {
+  auto last = std::make_shared<double>(0.0);
+  auto print = stderr_progress();
+  return [last, print](const ProgressEvent& e) {
+    if (e.total != 0 && e.elapsed_s - *last < 1.0) return;
+    *last = e.elapsed_s;
+    print(e);
+  };
+}
+
+// The files of a record (to refuse an output that would overwrite one).
+std::vector<fs::path> record_inputs(const fs::path& record) {
+  if (io::detect_format(record) != io::RecordFormat::kWfdb) return {record};
+  std::vector<fs::path> in = {io::header_path(record)};
+  try {
+    const io::Record r(record);
+    for (int s = 0; s < r.header().n_signals; ++s) in.push_back(r.signal_path(s));
+  } catch (const Error&) {  // reported when the record is scored
+  }
+  return in;
+}
+
+// Records named on the command line: a directory stands for its WFDB records (.hea) and its
+// EDF and ISHNE files, in name order.
+std::vector<fs::path> expand_records(const std::vector<std::string>& args) {
+  std::vector<fs::path> out;
+  for (const auto& a : args) {
+    std::error_code ec;
+    if (!fs::is_directory(a, ec)) {
+      out.emplace_back(a);
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (const auto& e : fs::directory_iterator(a, ec)) {
+      if (!e.is_regular_file(ec)) continue;
+      const auto& p = e.path();
+      if (p.extension() == ".hea") {
+        found.push_back(p.parent_path() / p.stem());
+        continue;
+      }
+      // EDF and ISHNE files by their first bytes (not by name: "x.ecg" may be an annotator).
+      std::ifstream in(p, std::ios::binary);
+      char magic[8] = {};
+      in.read(magic, sizeof magic);
+      const std::string m(magic, static_cast<std::size_t>(in.gcount()));
+      if (m == "0       " || m == "ISHNE1.0") found.push_back(p);
+    }
+    if (ec) throw Error(a + ": cannot list the directory (" + ec.message() + ")");
+    if (found.empty()) throw Error(a + ": no records in it (no .hea, EDF or ISHNE files)");
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+// A file name for a record's outputs: letters, digits, '-', '_', '.'; unique within the batch.
+std::string output_stem(const std::string& record, std::set<std::string>& used) {
+  std::string s;
+  for (char c : record)
+    s +=
+        (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  if (s.empty() || s[0] == '.') s = "record" + s;
+  std::string name = s;
+  for (int k = 2; used.count(name); ++k) name = s + "-" + std::to_string(k);
+  used.insert(name);
+  return name;
+}
+
+std::string model_comment(const infer::Scorer& m) {
+  const auto j = infer::provenance(m);
+  return "model " + j.value("arch", std::string("?")) + " trained on " +
+         (j.value("simulated", false) ? "SIMULATED data: " : "") +
+         j.value("data_source", std::string("unknown data")) + "; scored by " +
+         j.value("scored_by", std::string("?"));
+}
+
+std::string alarm_comment(const infer::AlarmConfig& a) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "alarm: on after %d consecutive scored minutes with P >= %.3g, off at a scored "
+                "minute with P < %.3g",
+                a.consecutive, a.on, a.off);
+  return buf;
+}
+
+void warn(const std::string& where, const infer::RecordRisk& r) {
+  for (const auto& w : r.warnings)
+    std::cerr << "scapredict: warning: " << printable(where) << ": " << w << "\n";
+}
+
+void predict_one(const infer::Scorer& model, const ScoreFlags& f, const std::string& record,
+                 const std::string& out, const std::string& plot, const std::string& annotations) {
+  const auto inputs = record_inputs(record);
+  for (const auto* o : {&out, &plot, &annotations}) {
+    if (o->empty()) continue;
+    check_writable(*o);
+    check_not_input(*o, inputs);
+  }
+  const auto r = infer::predict_record(model, record, f.options, throttled_progress());
+  warn(record, r);
+  const bool json = out.size() > 5 && out.substr(out.size() - 5) == ".json";
+  const std::string text = json ? json_text(infer::to_json(r)) : infer::to_csv(r);
+  if (!annotations.empty())
+    write_file_atomic(annotations,
+                      io::encode_annotations(infer::risk_annotations(r, r.fs_hz, f.alarm)));
+  if (out.empty()) {
+    std::cout << text;
+  } else {
+    write_file_atomic(out, text);
+    std::cout << printable(infer::summary_line(r), 2000) << "\n";
+  }
+  if (!plot.empty() && !report::plot_risk(r, plot))
+    std::cerr << "scapredict: warning: " << printable(plot) << ": gnuplot not found, no PNG\n";
+}
+
+void predict_batch(const infer::Scorer& model, const ScoreFlags& f,
+                   const std::vector<fs::path>& records, const std::string& out) {
+  if (out.empty())
+    throw CLI::ValidationError("--out", "required for several records (a directory)");
+  create_output_dir(out);
+  std::set<std::string> used = {"cohort"};
+  std::vector<infer::CohortRow> rows;
+  const ProgressTracker tracker(stderr_progress(), "predict", "record", records.size());
+  int failed = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& rec = records[i];
+    infer::CohortRow row;
+    row.record = rec.string();
+    try {
+      const auto r = infer::predict_record(model, rec, f.options);
+      warn(rec.string(), r);
+      const auto stem = output_stem(r.record, used);
+      write_file_atomic(fs::path(out) / (stem + ".csv"), infer::to_csv(r));
+      write_file_atomic(fs::path(out) / (stem + ".risk"),
+                        io::encode_annotations(infer::risk_annotations(r, r.fs_hz, f.alarm)));
+      row = infer::summarise(r, f.alarm);
+      row.record = rec.string();
+    } catch (const Error& e) {
+      ++failed;
+      row.error = error_line(e.what());
+      std::cerr << "scapredict: " << row.error << "\n";
+    }
+    rows.push_back(std::move(row));
+    tracker.report(i + 1, printable(rec.filename().string(), 80));
+  }
+  const std::vector<std::string> comments = {
+      std::string("scapredict ") + kVersion + " predict: " + std::to_string(records.size()) +
+          " records; P(SCD) per minute, uncalibrated",
+      model_comment(model), alarm_comment(f.alarm),
+      "minutes_above_threshold: scored minutes with P >= T_on; per-minute tables in <record>.csv, "
+      "WFDB NOTE annotations in <record>.risk"};
+  const auto summary = fs::path(out) / "cohort.csv";
+  write_file_atomic(summary, infer::cohort_csv(rows, comments));
+  std::cout << records.size() - failed << " of " << records.size() << " records scored -> "
+            << printable(summary.string()) << "\n";
+  if (failed > 0)
+    throw Error(summary.string() + ": " + std::to_string(failed) + " of " +
+                std::to_string(records.size()) + " records failed (their rows say why)");
+}
+
+void add_predict(CLI::App& app, ScorerLoader fallback) {
+  auto* cmd = app.add_subcommand(
+      "predict", "Risk of every minute of a recording; several records or a directory: a batch");
+  auto f = std::make_shared<ScoreFlags>();
+  auto records = std::make_shared<std::vector<std::string>>();
+  auto out = std::make_shared<std::string>();
+  auto plot = std::make_shared<std::string>();
+  auto annotations = std::make_shared<std::string>();
+  cmd->add_option("records", *records,
+                  "WFDB record, EDF/EDF+ or ISHNE file, or a directory of them")
+      ->required();
+  add_score_flags(cmd, *f);
+  cmd->add_option("--annotator", f->options.annotator,
+                  "Annotator holding the VF onset (default: atr, else ari)");
+  cmd->add_option("--out", *out,
+                  "CSV (or .json) output, default stdout; for a batch the output directory");
+  cmd->add_option("--plot", *plot, "PNG risk timeline (one record)");
+  cmd->add_option("--annotations", *annotations,
+                  "WFDB annotation file of the risk: NOTE per minute, aux 'p=0.873 q=ok' (one "
+                  "record)");
+  cmd->callback([=] {
+    check_alarm(f->alarm);
+    const auto list = expand_records(*records);
+    const bool batch =
+        list.size() > 1 || (records->size() == 1 && fs::is_directory(records->front()));
+    if (batch) {
+      if (!plot->empty()) throw CLI::ValidationError("--plot", "one record only");
+      if (!annotations->empty())
+        throw CLI::ValidationError("--annotations",
+                                   "one record only (a batch writes <record>.risk into --out)");
+      check_output_dir(*out);
+    }
+    const auto model = load_scorer(f->model, fallback);
+    if (batch)
+      predict_batch(*model, *f, list, *out);
+    else
+      predict_one(*model, *f, list.front().string(), *out, *plot, *annotations);
+  });
+}
+
+// ---- monitor ----
+
+struct RawInput {
+  double fs = 0;
+  double gain = 200;
+  long long baseline = 0;
+  std::string format = "16";
+  int channels = 1;
+};
+
+class RowPrinter {
+ public:
+  void header(const std::string& source, const infer::Scorer& m, const infer::AlarmConfig& a) {
+    std::printf("# scapredict %s monitor: %s; P(SCD) per minute, uncalibrated\n# %s\n# %s\n",
+                kVersion, printable(source, 200).c_str(), model_comment(m).c_str(),
+                alarm_comment(a).c_str());
+    std::printf("minute,start_s,clock_time,quality,risk,alarm,alarm_change,delay_s,compute_ms\n");
+    std::fflush(stdout);
+  }
+  void rows(const std::vector<infer::LiveMinute>& minutes) {
+    for (const auto& l : minutes) {
+      const auto& r = l.risk;
+      std::printf("%d,%.10g,%s,%s,", r.minute, r.start_s, r.clock_time.c_str(),
+                  r.quality().c_str());
+      if (r.risk) std::printf("%.10g", *r.risk);
+      std::printf(",%s,%s,%.3f,%.3f\n", l.alarm ? "on" : "off",
+                  l.alarm_changed ? (l.alarm ? "on" : "off") : "", l.delay_s, l.compute_ms);
+      compute_ms_.push_back(l.compute_ms);
+      max_delay_s_ = std::max(max_delay_s_, l.delay_s);
+    }
+    std::fflush(stdout);
+  }
+  void summary() const {
+    if (compute_ms_.empty()) {
+      std::fprintf(stderr, "monitor: no whole minute\n");
+      return;
+    }
+    auto v = compute_ms_;
+    std::sort(v.begin(), v.end());
+    std::fprintf(stderr,
+                 "monitor: %zu minutes; compute per minute median %.3f ms, max %.3f ms; "
+                 "reported at most %.2f s of signal after a minute's end\n",
+                 v.size(), v[v.size() / 2], v.back(), max_delay_s_);
+  }
+
+ private:
+  std::vector<double> compute_ms_;
+  double max_delay_s_ = 0;
+};
+
+void monitor_stdin(const infer::Scorer& model, const ScoreFlags& f, const RawInput& raw,
+                   int channel) {
+  const std::size_t width = raw.format == "16" ? 2 : 4;
+  const std::size_t frame = width * static_cast<std::size_t>(raw.channels);
+  dsp::QualityLimits limits = f.options.quality;
+  infer::LiveMonitor mon(model, raw.fs, "", limits, f.alarm);
+  RowPrinter out;
+  out.header("stdin", model, f.alarm);
+  std::vector<unsigned char> buf(frame * 4096);
+  std::size_t have = 0;
+  std::vector<double> x;
+  for (;;) {
+    const std::size_t got = std::fread(buf.data() + have, 1, buf.size() - have, stdin);
+    have += got;
+    const std::size_t frames = have / frame;
+    x.assign(frames, 0.0);
+    for (std::size_t i = 0; i < frames; ++i) {
+      const unsigned char* p = buf.data() + i * frame + static_cast<std::size_t>(channel) * width;
+      double v = 0;
+      if (raw.format == "16") {
+        const auto s = static_cast<std::int16_t>(p[0] | (p[1] << 8));
+        v = s == -32768 ? std::nan("")
+                        : (static_cast<double>(s) - static_cast<double>(raw.baseline)) / raw.gain;
+      } else {
+        const std::uint32_t u =
+            static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
+            (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+        if (raw.format == "32") {
+          const auto s = static_cast<std::int32_t>(u);
+          v = s == std::numeric_limits<std::int32_t>::min()
+                  ? std::nan("")
+                  : (static_cast<double>(s) - static_cast<double>(raw.baseline)) / raw.gain;
+        } else {
+          float fv;
+          std::memcpy(&fv, &u, sizeof fv);
+          v = std::isfinite(fv) ? static_cast<double>(fv) : std::nan("");
+        }
+      }
+      x[i] = v;
+    }
+    out.rows(mon.push(x));
+    std::memmove(buf.data(), buf.data() + frames * frame, have - frames * frame);
+    have -= frames * frame;
+    if (got == 0) break;
+  }
+  if (std::ferror(stdin)) throw Error("stdin: read error");
+  out.rows(mon.finish());
+  out.summary();
+  if (have != 0)
+    throw Error("stdin: ends inside a frame (" + std::to_string(have) + " stray bytes of a " +
+                std::to_string(frame) + "-byte frame)");
+}
+
+void monitor_record(const infer::Scorer& model, const ScoreFlags& f, const std::string& path,
+                    bool follow, double poll_s, double idle_timeout_s) {
+  auto reader = io::open_wfdb_channel(path, f.options.channel);
+  const auto info = reader->info();
+  dsp::QualityLimits limits = f.options.quality;
+  limits.adc_limits_mv = info.range_mv;
+  std::optional<double> onset;
+  if (auto o = io::vf_onset(*info.wfdb_header, nullptr)) onset = o->seconds;
+  infer::LiveMonitor mon(model, info.fs_hz, info.base_time, limits, f.alarm, onset);
+  RowPrinter out;
+  out.header(path, model, f.alarm);
+  std::int64_t pos = 0;
+  double idle = 0;
+  const std::int64_t chunk = 1 << 16;
+  for (;;) {
+    const std::int64_t n = reader->info().n_samples;
+    if (n > pos) {
+      idle = 0;
+      while (pos < n) {
+        const auto len = std::min(chunk, n - pos);
+        out.rows(mon.push(reader->read_mv(pos, len)));
+        pos += len;
+      }
+    }
+    if (!follow || idle >= idle_timeout_s) break;
+    std::this_thread::sleep_for(std::chrono::duration<double>(poll_s));
+    idle += poll_s;
+    reader = io::open_wfdb_channel(path, f.options.channel);  // the header and the file's size
+    if (reader->info().fs_hz != info.fs_hz)
+      throw Error(path + ": the sampling rate changed while monitoring");
+  }
+  out.rows(mon.finish());
+  out.summary();
+}
+
+void add_monitor(CLI::App& app, ScorerLoader fallback) {
+  auto* cmd = app.add_subcommand(
+      "monitor", "Score a recording as it grows (a WFDB record, or raw samples on stdin: '-')");
+  auto f = std::make_shared<ScoreFlags>();
+  auto source = std::make_shared<std::string>();
+  auto raw = std::make_shared<RawInput>();
+  auto follow = std::make_shared<bool>(false);
+  auto poll = std::make_shared<double>(1.0);
+  auto idle = std::make_shared<double>(60.0);
+  cmd->add_option("source", *source, "WFDB record, or '-' for raw samples on stdin")->required();
+  add_score_flags(cmd, *f);
+  cmd->add_flag("--follow", *follow, "Keep reading while the record grows");
+  cmd->add_option("--poll", *poll, "Seconds between looks at a growing record")
+      ->check(finite_range(0.01, 3600));
+  cmd->add_option("--idle-timeout", *idle,
+                  "With --follow: end after this many seconds without new samples")
+      ->check(finite_range(0, 86400));
+  cmd->add_option("--fs", raw->fs, "stdin: samples per second of each channel")
+      ->check(finite_range(1, 100000));
+  cmd->add_option("--gain", raw->gain, "stdin: stored units per mV (16 and 32)")
+      ->check(finite_range(1e-6, 1e9));
+  cmd->add_option("--baseline", raw->baseline, "stdin: stored value of 0 mV (16 and 32)")
+      ->check(whole_range(-2147483648LL, 2147483647LL));
+  cmd->add_option("--format", raw->format,
+                  "stdin: 16 (int16 LE), 32 (int32 LE) or f32 (float LE, in mV); frames of "
+                  "--channels interleaved samples")
+      ->check(one_of({"16", "32", "f32"}, "format"));
+  cmd->add_option("--channels", raw->channels, "stdin: channels per frame")
+      ->check(whole_range(1, 256));
+  cmd->callback([=] {
+    check_alarm(f->alarm);
+    const auto model = load_scorer(f->model, fallback);
+    if (*source == "-") {
+      if (raw->fs == 0) throw CLI::ValidationError("--fs", "required for samples on stdin");
+      const auto& c = f->options.channel;
+      const bool index =
+          !c.empty() && c.size() <= 3 &&
+          std::all_of(c.begin(), c.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      if (!index || std::stoi(c) >= raw->channels)
+        throw CLI::ValidationError(
+            "--channel",
+            "stdin has channels 0 to " + std::to_string(raw->channels - 1) + " (no labels)");
+      monitor_stdin(*model, *f, *raw, std::stoi(c));
+    } else {
+      if (raw->fs != 0) throw CLI::ValidationError("--fs", "only for samples on stdin ('-')");
+      monitor_record(*model, *f, *source, *follow, *poll, *idle);
+    }
+  });
+}
+
+}  // namespace
+
+void add_score_commands(CLI::App& app, ScorerLoader fallback) {
+  add_predict(app, fallback);
+  add_monitor(app, fallback);
+}
+
+}  // namespace scapredict::cli

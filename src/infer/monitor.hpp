@@ -1,0 +1,46 @@
+#pragma once
+// Scoring a recording while it is being made: samples are pushed as they arrive and each minute's
+// risk comes out as soon as no later sample can change it (docs/scoring.md, "monitor").
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dsp/stream.hpp"
+#include "infer/alarm.hpp"
+#include "infer/predict.hpp"
+
+namespace scapredict::infer {
+
+/// One minute as the monitor reports it.
+struct LiveMinute {
+  MinuteRisk risk;
+  bool alarm = false;          ///< the alarm's state after this minute
+  bool alarm_changed = false;  ///< this minute switched it
+  /// Seconds of signal pushed past the minute's end before the minute could be reported (the
+  /// resampler's delay and the gap guard; more while a gap is open).
+  double delay_s = 0;
+  double compute_ms = 0;  ///< wall time to rate and score the minute
+};
+
+class LiveMonitor {
+ public:
+  /// `fs_hz`: the incoming samples' rate; `base_time`: "HH:MM:SS" of the first sample or empty;
+  /// `limits`: quality limits with the recorder's range when known; `onset_s`: a known VF onset.
+  LiveMonitor(const Scorer& model, double fs_hz, std::string base_time, dsp::QualityLimits limits,
+              AlarmConfig alarm, std::optional<double> onset_s = {});
+  /// The next samples (mV, NaN = invalid); returns the minutes that became final.
+  std::vector<LiveMinute> push(std::span<const double> x);
+  /// The recording ended: the remaining whole minutes.
+  std::vector<LiveMinute> finish();
+  std::int64_t pushed() const { return assembler_.pushed(); }
+
+ private:
+  std::vector<LiveMinute> rate(std::vector<dsp::StreamMinute>& minutes);
+  double fs_hz_;
+  dsp::MinuteAssembler assembler_;
+  MinuteRater rater_;
+  Alarm alarm_;
+};
+
+}  // namespace scapredict::infer

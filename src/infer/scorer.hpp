@@ -1,0 +1,66 @@
+#pragma once
+// What scoring needs of a model, whoever computes it: the features it reads, P(SCD) of feature
+// vectors, the distance of a vector to its training minutes, and its provenance. The
+// LibTorch-free EngineScorer serves the CNN and the MLP (docs/engine.md); classifier_scorer.hpp
+// adapts a LibTorch model::Classifier (every architecture) for the tools that link LibTorch.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "features/features.hpp"
+#include "infer/engine.hpp"
+
+namespace scapredict::infer {
+
+class Scorer {
+ public:
+  virtual ~Scorer() = default;
+  virtual const features::FeatureConfig& features() const = 0;
+  /// P(SCD) of each feature vector (input_length() values each). Called from one thread.
+  virtual std::vector<double> score(const std::vector<std::vector<float>>& x) const = 0;
+  /// Mean squared z-score of x against the training minutes' mean and sd (thread-safe).
+  virtual double distance(const std::vector<float>& x) const = 0;
+  /// The 99th percentile of distance() over the training minutes.
+  virtual double training_distance_q99() const = 0;
+  /// "cnn1d", "mlp", "lstm", ...
+  virtual std::string arch() const = 0;
+  /// The model file's metadata object (data source, simulated, training data, ...).
+  virtual const nlohmann::json& metadata() const = 0;
+  /// How the probabilities are computed: "engine fp32", "LibTorch", ...
+  virtual std::string backend() const = 0;
+};
+
+/// A model file scored by the inference engine, without LibTorch.
+class EngineScorer final : public Scorer {
+ public:
+  /// Reads and checks a model file (magic, checksum, features, normalisation, engine tensors).
+  /// Throws model::ModelError or EngineError "<path>: <problem>"; a model without an engine
+  /// section (the recurrent networks, or a file written before the engine existed) is refused
+  /// with a message that says so.
+  static EngineScorer load(const std::filesystem::path& path);
+  /// The same from a decoded model file header.
+  static EngineScorer from_header(const nlohmann::json& header, const std::string& source);
+
+  const features::FeatureConfig& features() const override { return features_; }
+  std::vector<double> score(const std::vector<std::vector<float>>& x) const override;
+  double distance(const std::vector<float>& x) const override;
+  double training_distance_q99() const override { return q99_; }
+  std::string arch() const override { return arch_; }
+  const nlohmann::json& metadata() const override { return metadata_; }
+  std::string backend() const override;
+  const Engine& engine() const { return engine_; }
+  /// This scorer with its engine replaced (a pruned or int8 engine of the same model).
+  EngineScorer with_engine(Engine e) const;
+
+ private:
+  Engine engine_;
+  features::FeatureConfig features_;
+  std::vector<float> mean_, sd_;
+  double q99_ = 0;
+  std::string arch_;
+  nlohmann::json metadata_ = nlohmann::json::object();
+};
+
+}  // namespace scapredict::infer
