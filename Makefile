@@ -5,7 +5,7 @@ DATA ?=
 CMAKE_FLAGS ?=
 BIN_RELEASE := build/release/apps/scapredict/scapredict
 
-.PHONY: deps reproduce real audit test check-asan bench fuzz format clean
+.PHONY: deps reproduce real audit test check-asan bench bench-compare fuzz format clean
 
 deps:
 	./scripts/install-deps
@@ -40,6 +40,19 @@ bench: deps build/release/CMakeCache.txt
 	cmake --build --preset release --target scapredict_bench scapredict_bench_engine
 	build/release/bench/scapredict_bench
 	build/release/bench/scapredict_bench_engine
+
+# scapredict's scoring against the plain Python stack (numpy/scipy/torch), as whole processes:
+# bench/compare.sh, docs/bench-compare.md. RUNS per command (medians), HOURS of record.
+RUNS ?= 5
+HOURS ?= 24
+BIN_SCORE_RELEASE := build/release/apps/scapredict/scapredict-score
+bench-compare: build/release/CMakeCache.txt
+	./scripts/install-deps --bench
+	cmake --build --preset release --target scapredict_cli
+	if cmake --build --preset release --target help | grep -qw scapredict_score; then \
+	  cmake --build --preset release --target scapredict_score; \
+	else echo "bench-compare: no scapredict_score target; scapredict-score is skipped"; fi
+	BIN=$(BIN_RELEASE) BIN_SCORE=$(BIN_SCORE_RELEASE) N=$(RUNS) HOURS=$(HOURS) bench/compare.sh
 
 fuzz:
 	./scripts/install-deps --fuzz
