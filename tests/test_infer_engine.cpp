@@ -9,6 +9,7 @@
 #include "data/cohort.hpp"
 #include "data/minutes.hpp"
 #include "infer/engine.hpp"
+#include "infer/scorer.hpp"
 #include "model/model_file.hpp"
 #include "sim/simulate.hpp"
 #include "stats/metrics.hpp"
@@ -137,6 +138,38 @@ TEST(Engine, Int8StaysCloseAndPruningZeroesWhatItSays) {
   for (const auto& x : m.test.x) EXPECT_EQ(none.score(x), f32.score(x));
   EXPECT_THROW(f32.pruned(1.0), infer::EngineError);
   EXPECT_THROW(f32.quantised({}), infer::EngineError);
+}
+
+TEST(Engine, FineTuningAfterPruningKeepsTheZerosAndRecoversTheScores) {
+  const Minutes& m = shared_minutes();
+  const auto clf = fit(m, model::Arch::kCnn1d);
+  const auto f32 = infer::EngineScorer::from_header(clf.file_header(), "test").engine();
+  const auto tuned = clf.pruned(m.train, 0.8, 6, 99);
+  const auto e = infer::EngineScorer::from_header(tuned.file_header(), "test").engine();
+  // The zeros survive fine-tuning and BatchNorm folding: 80 % of every layer's weights.
+  EXPECT_NEAR(e.sparsity(), 0.8, 0.01);
+  EXPECT_NEAR(e.pruned(0.8).sparsity(), e.sparsity(), 1e-9) << "pruning again changes nothing";
+  // The pruned LibTorch model and its engine agree as fp32 engines do.
+  const auto torch_p = tuned.predict_proba(m.test.x);
+  for (std::size_t i = 0; i < m.test.x.size(); ++i)
+    EXPECT_NEAR(e.score(m.test.x[i]), torch_p[i], 1e-5);
+  // Fine-tuning lowers the training loss that pruning alone raised.
+  const auto raw = f32.pruned(0.8);
+  auto log_loss = [&](const infer::Engine& g) {
+    double loss = 0;
+    for (std::size_t i = 0; i < m.train.x.size(); ++i) {
+      const double p = std::clamp(g.score(m.train.x[i]), 1e-7, 1 - 1e-7);
+      loss -= m.train.y[i] ? std::log(p) : std::log(1 - p);
+    }
+    return loss / static_cast<double>(m.train.x.size());
+  };
+  EXPECT_LT(log_loss(e), log_loss(raw));
+  // Zero epochs: pruning only, the same zeros as the engine's own pruning.
+  const auto untuned =
+      infer::EngineScorer::from_header(clf.pruned(m.train, 0.5, 0, 1).file_header(), "t").engine();
+  EXPECT_NEAR(untuned.sparsity(), 0.5, 0.01);
+  EXPECT_THROW(clf.pruned(m.train, 1.0, 1, 1), model::ModelError);
+  EXPECT_THROW(fit(m, model::Arch::kLstm).pruned(m.train, 0.5, 1, 1), model::ModelError);
 }
 
 TEST(Engine, BadInputsAndModelsAreErrors) {

@@ -60,8 +60,24 @@ TEST(EndToEnd, ReproduceWritesTheReportOfEveryExperiment) {
     EXPECT_EQ(h.at("accuracy").at("n"), 2);  // one value per repetition
   }
   const auto md = read_file(dir / "out" / "REPORT.md");
-  for (const char* section : {"## Tab. 2", "## Fig. 3", "## Tab. 1", "## Fig. 4", "## Fig. 5"})
+  for (const char* section : {"## Tab. 2", "## Fig. 3", "## Tab. 1", "## Fig. 4", "## Fig. 5",
+                              "## Compression of the CNN"})
     EXPECT_NE(md.find(section), std::string::npos) << section;
+  // The compression study: fp32, int8, each pruning fraction with and without fine-tuning, and
+  // pruned + fine-tuned + int8; fp32 against itself changes nothing.
+  const auto& c = j.at("compression");
+  EXPECT_EQ(c.at("repetitions"), 2);
+  ASSERT_EQ(c.at("rows").size(), 9u);
+  const auto& fp32 = c.at("rows").at(0);
+  EXPECT_EQ(fp32.at("variant"), "fp32");
+  EXPECT_EQ(fp32.at("mean_abs_delta_p"), 0.0);
+  EXPECT_EQ(fp32.at("delta_auroc_vs_fp32").at("mean"), 0.0);
+  for (const auto& row : c.at("rows")) {
+    EXPECT_GT(row.at("weight_bytes").get<double>(), 0) << row.at("variant");
+    EXPECT_LE(row.at("weight_bytes").get<double>(), fp32.at("weight_bytes").get<double>());
+    EXPECT_GT(row.at("us_per_minute_one_core").get<double>(), 0);
+  }
+  EXPECT_NEAR(c.at("rows").at(7).at("sparsity").get<double>(), 0.9, 0.01);
 }
 
 TEST(EndToEnd, AuditRunsEveryProbeAndPatchesTheReport) {

@@ -51,6 +51,7 @@ nlohmann::json ReproduceResult::to_json() const {
         {"tab1_60min", {{"dft", 94.5}, {"spectrogram", 90}, {"raw", 54}, {"dwt", 52.5}}},
         {"fig3", "accuracy >= 94% at every horizon"}}}};
   for (const auto& [name, r] : experiments) j["experiments"][name] = r.to_json();
+  j["compression"] = compression.to_json();
   return j;
 }
 
@@ -73,6 +74,8 @@ ReproduceResult run_reproduce(const data::Cohort& cohort, const data::ProtocolCo
                           train::run_experiment(cohort, prepared, configs[i], progress));
     tracker.report(i + 1, configs[i].name);
   }
+  tracker.stage("compression: the CNN pruned (with and without fine-tuning) and in int8");
+  r.compression = run_compression(prepared, run, {}, progress);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

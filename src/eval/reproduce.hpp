@@ -10,6 +10,7 @@
 #include "common/run_config.hpp"
 #include "data/cohort.hpp"
 #include "data/protocol.hpp"
+#include "eval/compression.hpp"
 #include "train/experiment.hpp"
 
 namespace scapredict::eval {
@@ -25,14 +26,16 @@ struct ReproduceResult {
   RunConfig run;
   std::map<std::string, int> rejected_minutes;
   std::map<std::string, train::ExperimentResult> experiments;  ///< by ExperimentConfig::name
+  CompressionResult compression;  ///< the CNN pruned and quantised (the paper's future work)
   double seconds = 0;
   const train::ExperimentResult& at(const std::string& name) const { return experiments.at(name); }
   /// results.json: every number of the report with its configuration.
   nlohmann::json to_json() const;
 };
 
-/// Reads the protocol's minutes once and runs every experiment on them. Progress: the minutes,
-/// then "reproduce" events per experiment and each experiment's repetitions.
+/// Reads the protocol's minutes once and runs every experiment on them, then the compression
+/// study (run_compression). Progress: the minutes, then "reproduce" events per experiment and
+/// each experiment's repetitions, then "compression".
 ReproduceResult run_reproduce(const data::Cohort& cohort, const data::ProtocolConfig& protocol,
                               const RunConfig& run, const ProgressFn& progress = {});
 

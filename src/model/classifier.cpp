@@ -87,6 +87,50 @@ nlohmann::json engine_tensors(const torch::nn::Module& net) {
   return encode_engine_tensors(out);
 }
 
+// Labels as a LibTorch tensor.
+torch::Tensor labels(const Dataset& data) {
+  auto Y = torch::empty({static_cast<int64_t>(data.y.size())}, torch::kLong);
+  for (std::size_t i = 0; i < data.y.size(); ++i) Y[static_cast<int64_t>(i)] = data.y[i];
+  return Y;
+}
+
+// `epochs` epochs of Adam over (X, Y) in shuffled batches (`seed`); `after_step` runs after every
+// optimiser step (pruning masks), `progress(epoch, mean loss)` after every epoch.
+void run_epochs(torch::nn::AnyModule& net, Arch arch, const torch::Tensor& X,
+                const torch::Tensor& Y, const TrainConfig& cfg, int epochs, std::uint64_t seed,
+                const std::function<void()>& after_step,
+                const std::function<void(int, double)>& progress) {
+  auto module = net.ptr();
+  module->train();
+  torch::optim::Adam opt(
+      module->parameters(),
+      torch::optim::AdamOptions(cfg.learning_rate).weight_decay(cfg.weight_decay));
+  std::mt19937_64 rng(seed);
+  std::vector<int64_t> order(static_cast<std::size_t>(X.size(0)));
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    double total = 0;
+    int batches = 0;
+    for (std::size_t b = 0; b < order.size(); b += static_cast<std::size_t>(cfg.batch_size)) {
+      const std::size_t e = std::min(order.size(), b + static_cast<std::size_t>(cfg.batch_size));
+      if (e - b < 2 && arch == Arch::kCnn1d) continue;  // BatchNorm needs two samples
+      auto idx =
+          torch::from_blob(order.data() + b, {static_cast<int64_t>(e - b)}, torch::kLong).clone();
+      opt.zero_grad();
+      auto loss = torch::nn::functional::cross_entropy(net.forward(X.index_select(0, idx)),
+                                                       Y.index_select(0, idx));
+      loss.backward();
+      opt.step();
+      if (after_step) after_step();
+      total += loss.item<double>();
+      ++batches;
+    }
+    if (progress) progress(epoch + 1, batches ? total / batches : 0.0);
+  }
+  module->eval();
+}
+
 }  // namespace
 
 struct Classifier::Impl {
@@ -194,36 +238,75 @@ Classifier Classifier::train(const Dataset& data, Arch arch,
   im.net = make_network(arch, static_cast<int64_t>(im.length));
   auto module = im.net.ptr();
   module->train();
-  torch::optim::Adam opt(
-      module->parameters(),
-      torch::optim::AdamOptions(cfg.learning_rate).weight_decay(cfg.weight_decay));
   const auto X = im.normalise(data.x);
-  auto Y = torch::empty({static_cast<int64_t>(data.y.size())}, torch::kLong);
-  for (std::size_t i = 0; i < data.y.size(); ++i) Y[static_cast<int64_t>(i)] = data.y[i];
-  std::mt19937_64 rng(cfg.seed);
-  std::vector<int64_t> order(data.x.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int64_t>(i);
-  for (int epoch = 0; epoch < cfg.epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
-    double total = 0;
-    int batches = 0;
-    for (std::size_t b = 0; b < order.size(); b += static_cast<std::size_t>(cfg.batch_size)) {
-      const std::size_t e = std::min(order.size(), b + static_cast<std::size_t>(cfg.batch_size));
-      if (e - b < 2 && arch == Arch::kCnn1d) continue;  // BatchNorm needs two samples
-      auto idx =
-          torch::from_blob(order.data() + b, {static_cast<int64_t>(e - b)}, torch::kLong).clone();
-      opt.zero_grad();
-      auto loss = torch::nn::functional::cross_entropy(im.net.forward(X.index_select(0, idx)),
-                                                       Y.index_select(0, idx));
-      loss.backward();
-      opt.step();
-      total += loss.item<double>();
-      ++batches;
-    }
-    if (progress) progress(epoch + 1, batches ? total / batches : 0.0);
-  }
+  run_epochs(im.net, arch, X, labels(data), cfg, cfg.epochs, cfg.seed, {}, progress);
   module->eval();
   return c;
+}
+
+Classifier Classifier::pruned(const Dataset& data, double fraction, int epochs,
+                              std::uint64_t seed) const {
+  const auto& src = *impl_;
+  if (src.net.is_empty()) throw ModelError("model has not been trained or loaded");
+  if (src.arch != Arch::kCnn1d && src.arch != Arch::kMlp)
+    throw ModelError("pruning applies to cnn1d and mlp models, not " + to_string(src.arch));
+  if (!(fraction >= 0 && fraction < 1)) throw ModelError("pruning fraction must be in [0, 1)");
+  if (epochs < 0 || epochs > 10000) throw ModelError("fine-tuning epochs must be 0 to 10000");
+  if (data.x.empty() || data.x.size() != data.y.size())
+    throw ModelError("training set is empty or mislabelled");
+  for (const auto& x : data.x)
+    if (x.size() != src.length || !all_finite(x))
+      throw ModelError("training set holds vectors of the wrong length or non-finite features");
+  Classifier c;
+  auto& im = *c.impl_;
+  im.arch = src.arch;
+  im.features = src.features;
+  im.train = src.train;
+  im.length = src.length;
+  im.mean = src.mean;
+  im.sd = src.sd;
+  im.distance_q99 = src.distance_q99;
+  im.metadata = src.metadata;
+  im.net = make_network(im.arch, static_cast<int64_t>(im.length));
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> masks;  // weight, keep-mask
+  {
+    torch::NoGradGuard no_grad;
+    const auto from = src.net.ptr()->named_parameters();
+    for (auto& p : im.net.ptr()->named_parameters()) p.value().copy_(from[p.key()]);
+    const auto from_b = src.net.ptr()->named_buffers();
+    for (auto& b : im.net.ptr()->named_buffers()) b.value().copy_(from_b[b.key()]);
+    // Every convolution and dense weight (2-D or more; BatchNorm's scale is 1-D), per layer.
+    for (auto& p : im.net.ptr()->named_parameters()) {
+      auto w = p.value();
+      if (w.dim() < 2) continue;
+      const auto k = static_cast<int64_t>(fraction * static_cast<double>(w.numel()));
+      auto keep = torch::ones_like(w);
+      if (k > 0) {
+        const auto order = w.abs().flatten().argsort();
+        keep.view(-1).index_fill_(0, order.slice(0, 0, k), 0.0);
+      }
+      w.mul_(keep);
+      masks.emplace_back(w, keep);
+    }
+  }
+  auto apply = [&masks] {
+    torch::NoGradGuard no_grad;
+    for (auto& [w, keep] : masks) w.mul_(keep);
+  };
+  if (epochs > 0) {
+    run_epochs(im.net, im.arch, im.normalise(data.x), labels(data), im.train, epochs, seed, apply,
+               {});
+  }
+  im.net.ptr()->eval();
+  return c;
+}
+
+nlohmann::json Classifier::file_header() const {
+  if (impl_->net.is_empty()) throw ModelError("model has not been trained or loaded");
+  auto header = impl_->header();
+  if (impl_->arch == Arch::kCnn1d || impl_->arch == Arch::kMlp)
+    header["engine"] = engine_tensors(*impl_->net.ptr());
+  return header;
 }
 
 std::vector<double> Classifier::predict_proba(const std::vector<std::vector<float>>& x) const {

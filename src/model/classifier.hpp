@@ -55,6 +55,18 @@ class Classifier {
                           const TrainConfig& config,
                           const std::function<void(int, double)>& progress = {});
 
+  /// Magnitude pruning with fine-tuning (cnn1d and mlp): a copy of this classifier with the
+  /// `fraction` of smallest-magnitude weights of every convolution and dense layer set to zero,
+  /// then trained `epochs` more epochs on `data` (the training settings of this model, shuffled
+  /// with `seed`) with those weights held at zero after every step. Normalisation, distance and
+  /// metadata are kept. Throws ModelError for another architecture, a fraction outside [0, 1) or
+  /// a bad data set.
+  Classifier pruned(const Dataset& data, double fraction, int epochs, std::uint64_t seed) const;
+
+  /// The model file's header as save() writes it, without the checksum: the engine section
+  /// included for cnn1d and mlp (what infer::EngineScorer::from_header reads).
+  nlohmann::json file_header() const;
+
   /// P(SCD) for each feature vector (the network in evaluation mode; no state changes). Throws
   /// ModelError when a vector has the wrong length.
   std::vector<double> predict_proba(const std::vector<std::vector<float>>& x) const;

@@ -120,6 +120,36 @@ void main_sections(std::ostream& md, const eval::ReproduceResult& res, const Rep
     md << "| " << b << " | " << at_or_na(res.at("cnn1d-dft" + std::to_string(b)), 60) << " |\n";
 }
 
+void compression_section(std::ostream& md, const eval::CompressionResult& c) {
+  md << "\n## Compression of the CNN (the paper's future work)\n\n"
+     << "The paper's CNN (DFT-1024) of each of " << c.repetitions
+     << " repetitions, scored by the LibTorch-free engine (docs/engine.md) on its "
+     << "repetition's test minutes (" << c.test_minutes
+     << " in all). Pruning sets each layer's smallest-magnitude weights to zero; fine-tuning "
+        "then trains "
+     << c.config.fine_tune_epochs
+     << " more epochs with them held at zero. int8 quantises the dense layers, calibrated on the "
+        "training minutes. Time: one core, best of three passes, median over repetitions; it "
+        "varies with the machine and its load.\n\n"
+     << "| variant | weight bytes | zero weights % | MACs per minute | us per minute | accuracy % "
+        "| AUROC % | AUROC change vs fp32 (points) | mean / max abs(P - P_fp32) |\n"
+        "|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : c.rows) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "| %zu | %.0f | %zu | %.1f | ", r.weight_bytes, 100 * r.sparsity,
+                  r.macs, r.us_per_minute);
+    char d[160];
+    std::snprintf(d, sizeof d, " | %+.2f [%+.2f, %+.2f] | %.4f / %.3f |", 100 * r.delta_auroc.mean,
+                  100 * r.delta_auroc.lo, 100 * r.delta_auroc.hi, r.mean_abs_dp, r.max_abs_dp);
+    md << "| " << r.variant << " " << buf << stats::percent_ci(r.accuracy) << " | "
+       << stats::percent_ci(r.auroc) << d << "\n";
+  }
+  md << "\nBytes count what a store of the variant holds: 4 per fp32 weight, 1 per int8 weight "
+        "plus the scales, and for a pruned engine 4 + 2 (an index) per non-zero weight. The "
+        "engine still runs the dense loops over zero weights, so pruning alone does not make it "
+        "faster.\n";
+}
+
 void model_sections(std::ostream& md, const eval::ReproduceResult& res, const ReproduceFigures& f) {
   md << "\n## Fig. 5: CNN vs baselines (DFT-1024)\n\n"
      << (f.fig5 ? "![Fig. 5](fig5_models.png)\n\n" : "(no PNG)\n\n");
@@ -142,6 +172,7 @@ void model_sections(std::ostream& md, const eval::ReproduceResult& res, const Re
     const auto& e = main.patient_errors.at(worst[i].second);
     md << "| " << worst[i].second << " | " << e.first << " / " << e.second << " |\n";
   }
+  compression_section(md, res.compression);
   char tbuf[64];
   std::snprintf(tbuf, sizeof tbuf, "%.1f", res.seconds);
   md << "\n## Provenance\n\n- scapredict " << kVersion << ", LibTorch " << TORCH_VERSION
