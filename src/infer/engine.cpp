@@ -43,6 +43,50 @@ SCAPREDICT_HOT std::int32_t dot8(const std::int8_t* w, const std::int8_t* x, int
   return s;
 }
 
+// Eight rows of a weight matrix (row stride `stride`) times x at once: eight independent sums, so
+// the vector units are not held up by one sum's chain of additions (a single dot product per
+// row waited on the add latency and took 7.6 us per minute).
+SCAPREDICT_HOT void dot_rows8(const float* w, std::size_t stride, const float* x, int n, float* r) {
+  const float *w0 = w, *w1 = w + stride, *w2 = w + 2 * stride, *w3 = w + 3 * stride,
+              *w4 = w + 4 * stride, *w5 = w + 5 * stride, *w6 = w + 6 * stride,
+              *w7 = w + 7 * stride;
+  float r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0;
+#pragma omp simd reduction(+ : r0, r1, r2, r3, r4, r5, r6, r7)
+  for (int i = 0; i < n; ++i) {
+    const float xi = x[i];
+    r0 += w0[i] * xi;
+    r1 += w1[i] * xi;
+    r2 += w2[i] * xi;
+    r3 += w3[i] * xi;
+    r4 += w4[i] * xi;
+    r5 += w5[i] * xi;
+    r6 += w6[i] * xi;
+    r7 += w7[i] * xi;
+  }
+  r[0] = r0, r[1] = r1, r[2] = r2, r[3] = r3, r[4] = r4, r[5] = r5, r[6] = r6, r[7] = r7;
+}
+
+SCAPREDICT_HOT void dot8_rows8(const std::int8_t* w, std::size_t stride, const std::int8_t* x,
+                               int n, std::int32_t* r) {
+  const std::int8_t *w0 = w, *w1 = w + stride, *w2 = w + 2 * stride, *w3 = w + 3 * stride,
+                    *w4 = w + 4 * stride, *w5 = w + 5 * stride, *w6 = w + 6 * stride,
+                    *w7 = w + 7 * stride;
+  std::int32_t r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0;
+#pragma omp simd reduction(+ : r0, r1, r2, r3, r4, r5, r6, r7)
+  for (int i = 0; i < n; ++i) {
+    const std::int32_t xi = x[i];
+    r0 += w0[i] * xi;
+    r1 += w1[i] * xi;
+    r2 += w2[i] * xi;
+    r3 += w3[i] * xi;
+    r4 += w4[i] * xi;
+    r5 += w5[i] * xi;
+    r6 += w6[i] * xi;
+    r7 += w7[i] * xi;
+  }
+  r[0] = r0, r[1] = r1, r[2] = r2, r[3] = r3, r[4] = r4, r[5] = r5, r[6] = r6, r[7] = r7;
+}
+
 // Round half away from zero, clamped to [-127, 127].
 std::int8_t quantise(float v, float scale) {
   float t = v / scale;
@@ -88,8 +132,16 @@ void dense(const EngineLayer& l, bool int8, const float* x, float* y, bool relu,
   if (int8 && !l.q.empty()) {
     qbuf.resize(static_cast<std::size_t>(l.in));
     quantise_all(x, l.in, l.in_scale, qbuf.data());
+    const auto stride = static_cast<std::size_t>(l.in);
+    std::int32_t block[8];
     for (int j = 0; j < l.out; ++j) {
-      const auto acc = dot8(l.q.data() + static_cast<std::size_t>(j) * l.in, qbuf.data(), l.in);
+      if (j % 8 == 0 && j + 8 <= l.out)
+        dot8_rows8(l.q.data() + static_cast<std::size_t>(j) * stride, stride, qbuf.data(), l.in,
+                   block);
+      const auto acc =
+          j - j % 8 + 8 <= l.out
+              ? block[j % 8]
+              : dot8(l.q.data() + static_cast<std::size_t>(j) * stride, qbuf.data(), l.in);
       const float v =
           static_cast<float>(acc) * l.w_scale[static_cast<std::size_t>(j)] * l.in_scale +
           l.b[static_cast<std::size_t>(j)];
@@ -97,9 +149,15 @@ void dense(const EngineLayer& l, bool int8, const float* x, float* y, bool relu,
     }
     return;
   }
+  const auto stride = static_cast<std::size_t>(l.in);
+  float block[8];
   for (int j = 0; j < l.out; ++j) {
-    const float v = dot(l.w.data() + static_cast<std::size_t>(j) * l.in, x, l.in) +
-                    l.b[static_cast<std::size_t>(j)];
+    if (j % 8 == 0 && j + 8 <= l.out)
+      dot_rows8(l.w.data() + static_cast<std::size_t>(j) * stride, stride, x, l.in, block);
+    const float d = j - j % 8 + 8 <= l.out
+                        ? block[j % 8]
+                        : dot(l.w.data() + static_cast<std::size_t>(j) * stride, x, l.in);
+    const float v = d + l.b[static_cast<std::size_t>(j)];
     y[j] = relu ? std::max(v, 0.f) : v;
   }
 }
