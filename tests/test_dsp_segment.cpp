@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "dsp/segment.hpp"
 
@@ -43,4 +44,31 @@ TEST(Segment, QualityFlags) {
   auto qb = assess_quality(x, 128, lim, br);
   EXPECT_TRUE(qb.bridged);
   EXPECT_TRUE(qb.usable());
+}
+
+// The flat-line rule against a direct reading of its definition: any window of w samples, at
+// every multiple of w/2, whose finite samples span less than the limit. Even and odd windows,
+// with and without invalid samples, flat stretches anywhere.
+TEST(Segment, FlatLineRuleMatchesItsDefinition) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::uniform_int_distribution<int> where(0, 7000);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::vector<double> x(7680);
+    for (auto& v : x) v = u(rng);
+    const int a = where(rng), len = 100 + where(rng) % 400;
+    for (int i = a; i < std::min<int>(a + len, 7680); ++i) x[i] = 0.001 * u(rng);
+    if (trial % 3 == 0) x[where(rng)] = std::nan("");
+    QualityLimits lim;
+    lim.flat_window_s = trial % 2 ? 2.0 : 2.0 + 1.0 / 128;  // 256 (even) or 257 (odd) samples
+    const auto w = static_cast<std::size_t>(std::round(lim.flat_window_s * 128));
+    bool flat = false;
+    for (std::size_t s = 0; s + w <= x.size(); s += w / 2) {
+      double lo = INFINITY, hi = -INFINITY;
+      for (std::size_t i = s; i < s + w; ++i)
+        if (std::isfinite(x[i])) lo = std::min(lo, x[i]), hi = std::max(hi, x[i]);
+      flat |= hi - lo < lim.flat_range_mv;
+    }
+    EXPECT_EQ(assess_quality(x, 128, lim).flat, flat) << "trial " << trial;
+  }
 }

@@ -24,7 +24,22 @@ SegmentQuality assess_quality(std::span<const double> x, double fs_hz, const Qua
   }
   // Flat line: any window of flat_window_s with a peak-to-peak range below flat_range_mv.
   const auto w = static_cast<std::size_t>(std::max(1.0, std::round(lim.flat_window_s * fs_hz)));
-  if (x.size() >= w) {
+  if (x.size() >= w && w % 2 == 0 && q.invalid_samples == 0) {
+    // Windows of 2h samples every h samples are pairs of neighbouring blocks of h: each block's
+    // range is taken once (the common case: an even window, no invalid sample).
+    const std::size_t h = w / 2, blocks = x.size() / h;
+    double prev_lo = 0, prev_hi = 0;
+    for (std::size_t k = 0; k < blocks && !q.flat; ++k) {
+      double lo = x[k * h], hi = lo;
+      for (std::size_t i = k * h + 1; i < (k + 1) * h; ++i) {
+        lo = x[i] < lo ? x[i] : lo;
+        hi = x[i] > hi ? x[i] : hi;
+      }
+      if (k > 0 && std::max(hi, prev_hi) - std::min(lo, prev_lo) < lim.flat_range_mv) q.flat = true;
+      prev_lo = lo;
+      prev_hi = hi;
+    }
+  } else if (x.size() >= w) {
     for (std::size_t start = 0; start + w <= x.size() && !q.flat; start += w / 2 == 0 ? 1 : w / 2) {
       double lo = INFINITY, hi = -INFINITY;
       bool any = false;

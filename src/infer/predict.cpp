@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -87,6 +90,49 @@ bool assess_minute(const dsp::Segment& seg, double start_s, const std::optional<
   o << ")";
   throw PredictError(o.str());
 }
+
+// Batches of minutes from the reading thread to the rating one.
+struct Cancelled {};
+class BatchQueue {
+ public:
+  explicit BatchQueue(std::size_t capacity) : capacity_(capacity) {}
+  /// False when the consumer gave up.
+  bool put(std::vector<dsp::StreamMinute>&& b) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return cancelled_ || q_.size() < capacity_; });
+    if (cancelled_) return false;
+    q_.push_back(std::move(b));
+    changed_.notify_all();
+    return true;
+  }
+  /// False once the producer closed the queue and it is empty.
+  bool take(std::vector<dsp::StreamMinute>& b) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return closed_ || !q_.empty(); });
+    if (q_.empty()) return false;
+    b = std::move(q_.front());
+    q_.pop_front();
+    changed_.notify_all();
+    return true;
+  }
+  void close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+  void cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<std::vector<dsp::StreamMinute>> q_;
+  bool closed_ = false, cancelled_ = false;
+};
 
 }  // namespace
 
@@ -241,20 +287,56 @@ RecordRisk predict_record(const Scorer& model, const std::filesystem::path& reco
   const auto total = dsp::whole_minutes(info.n_samples, info.fs_hz);
   const ProgressTracker tracker(progress, "predict", "minute", static_cast<std::size_t>(total));
   const std::size_t batch_size = 32 * static_cast<std::size_t>(threads);
-  std::vector<dsp::StreamMinute> batch;
-  auto rate_batch = [&] {
+  auto rate_batch = [&](std::vector<dsp::StreamMinute>& batch) {
     for (auto& r : rater.rate(batch)) out.minutes.push_back(std::move(r));
     batch.clear();
     tracker.report(out.minutes.size());
   };
-  dsp::stream_minutes(
-      *reader,
-      [&](dsp::StreamMinute&& m) {
-        batch.push_back(std::move(m));
-        if (batch.size() >= batch_size) rate_batch();
-      },
-      {}, options.chunk_samples);
-  if (!batch.empty()) rate_batch();
+  if (threads == 1) {
+    std::vector<dsp::StreamMinute> batch;
+    dsp::stream_minutes(
+        *reader,
+        [&](dsp::StreamMinute&& m) {
+          batch.push_back(std::move(m));
+          if (batch.size() >= batch_size) rate_batch(batch);
+        },
+        {}, options.chunk_samples);
+    if (!batch.empty()) rate_batch(batch);
+  } else {
+    // A pipeline: one thread reads and resamples while this one rates the batches it hands over
+    // (at most two batches wait, so memory stays bounded).
+    BatchQueue queue(2);
+    std::exception_ptr producer_error;
+    std::thread producer([&] {
+      try {
+        std::vector<dsp::StreamMinute> batch;
+        dsp::stream_minutes(
+            *reader,
+            [&](dsp::StreamMinute&& m) {
+              batch.push_back(std::move(m));
+              if (batch.size() < batch_size) return;
+              if (!queue.put(std::move(batch))) throw Cancelled{};
+              batch.clear();  // moved from: empty it for the next batch
+            },
+            {}, options.chunk_samples);
+        if (!batch.empty()) queue.put(std::move(batch));
+      } catch (const Cancelled&) {
+      } catch (...) {
+        producer_error = std::current_exception();
+      }
+      queue.close();
+    });
+    try {
+      std::vector<dsp::StreamMinute> batch;
+      while (queue.take(batch)) rate_batch(batch);
+    } catch (...) {
+      queue.cancel();
+      producer.join();
+      throw;
+    }
+    producer.join();
+    if (producer_error) std::rethrow_exception(producer_error);
+  }
   if (out.scored() == 0) nothing_to_score(out, info.source);
   check_training_range(out, rater.unlike_training(), out.warnings);
   return out;

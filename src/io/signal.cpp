@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <memory>
 
 #include "common/atomic_file.hpp"
 
@@ -352,18 +353,19 @@ std::vector<std::int32_t> Record::read_adu(int signal, std::int64_t start,
   const std::int64_t file_size = static_cast<std::int64_t>(fs::file_size(path));
   const std::int64_t byte_begin = g.byte_offset + first_group * L.group_bytes;
   const std::int64_t byte_end = std::min(file_size, g.byte_offset + end_group * L.group_bytes);
-  std::vector<std::uint8_t> bytes(
-      static_cast<size_t>(std::max<std::int64_t>(0, byte_end - byte_begin)));
+  // Both buffers are overwritten before they are read: allocated without zeroing them.
+  const auto n_bytes = static_cast<size_t>(std::max<std::int64_t>(0, byte_end - byte_begin));
+  const auto bytes = std::make_unique_for_overwrite<std::uint8_t[]>(n_bytes);
   in.seekg(byte_begin);
-  if (!bytes.empty() &&
-      !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
+  if (n_bytes > 0 &&
+      !in.read(reinterpret_cast<char*>(bytes.get()), static_cast<std::streamsize>(n_bytes))) {
     throw IoError(path.string() + ": read error");
   }
   const std::int64_t want = end_sample - first_sample;
-  std::vector<std::int32_t> stream(static_cast<size_t>(want));
+  const auto stream = std::make_unique_for_overwrite<std::int32_t[]>(static_cast<size_t>(want));
   const std::int64_t got = decode_samples(
-      g.format, bytes, static_cast<int>(first_sample - first_group * L.group_samples), want,
-      stream.data());
+      g.format, std::span<const std::uint8_t>(bytes.get(), n_bytes),
+      static_cast<int>(first_sample - first_group * L.group_samples), want, stream.get());
   // A record must hold every frame it claims; only skewed samples may run past the file's end
   // (they read as invalid, as in WFDB).
   if (got < want) {
