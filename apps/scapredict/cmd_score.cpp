@@ -1,7 +1,10 @@
 // predict (one record, several, or a directory of them) and monitor (a record that is still being
 // written, or raw samples on stdin). No LibTorch here: the engine scores, and the full tool hands
 // in a LibTorch loader for the models the engine does not run.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -361,7 +364,12 @@ void monitor_stdin(const infer::Scorer& model, const ScoreFlags& f, const RawInp
   std::size_t have = 0;
   std::vector<double> x;
   for (;;) {
-    const std::size_t got = std::fread(buf.data() + have, 1, buf.size() - have, stdin);
+    // read(2) returns what has arrived, so a live feed's minutes are not held back until a
+    // whole buffer fills (fread waits for it).
+    const ssize_t n = ::read(STDIN_FILENO, buf.data() + have, buf.size() - have);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(std::string("stdin: read error (") + std::strerror(errno) + ")");
+    const auto got = static_cast<std::size_t>(n);
     have += got;
     const std::size_t frames = have / frame;
     x.assign(frames, 0.0);
@@ -394,7 +402,6 @@ void monitor_stdin(const infer::Scorer& model, const ScoreFlags& f, const RawInp
     have -= frames * frame;
     if (got == 0) break;
   }
-  if (std::ferror(stdin)) throw Error("stdin: read error");
   out.rows(mon.finish());
   out.summary();
   if (have != 0)
