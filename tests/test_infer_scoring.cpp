@@ -233,7 +233,7 @@ TEST(CohortSummary, CountsMinutesByQualityAndTheFirstAlarm) {
   EXPECT_EQ(lines[0], "# comment\r");
   const auto commas = [](const std::string& l) { return std::count(l.begin(), l.end(), ','); };
   EXPECT_EQ(commas(lines[2]), commas(lines[1]) + 1);  // the record name's comma is quoted
-  EXPECT_EQ(lines[2].rfind("\"x,1\",ok,7,5,", 0), 0u) << lines[2];
+  EXPECT_EQ(lines[2].rfind("\"x,1\",,ok,7,5,", 0), 0u) << lines[2];
   EXPECT_EQ(commas(lines[3]), commas(lines[1]));
   EXPECT_NE(lines[3].find("failed: bad.hea: cannot open"), std::string::npos);
 }

@@ -39,6 +39,13 @@ namespace fs = std::filesystem;
 namespace {
 
 std::unique_ptr<infer::Scorer> load_scorer(const std::string& path, const ScorerLoader& fallback) {
+  // A device, a pipe or a file larger than any model would be read without end.
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error(path + ": cannot open model file");
+  if (!fs::is_regular_file(path, ec)) throw Error(path + ": not a regular file (a model file)");
+  const auto size = fs::file_size(path, ec);
+  if (ec || size > model::kMaxModelHeaderBytes + model::kMaxModelWeightBytes + 64)
+    throw Error(path + ": larger than any model file (" + std::to_string(size) + " bytes)");
   std::string bytes;
   try {
     bytes = read_file(path);
@@ -112,16 +119,41 @@ ProgressFn throttled_progress() {
   };
 }
 
-// The files of a record (to refuse an output that would overwrite one).
-std::vector<fs::path> record_inputs(const fs::path& record) {
-  if (io::detect_format(record) != io::RecordFormat::kWfdb) return {record};
-  std::vector<fs::path> in = {io::header_path(record)};
+// The files a run reads (to refuse an output that would overwrite one): the record's header and
+// signal files, its reference annotations, and the model.
+std::vector<fs::path> record_inputs(const fs::path& record, const std::string& model,
+                                    const std::string& annotator) {
+  std::vector<fs::path> in = {model};
+  if (io::detect_format(record) != io::RecordFormat::kWfdb) {
+    in.push_back(record);
+    return in;
+  }
+  in.push_back(io::header_path(record));
+  for (const std::string& ann : {std::string("atr"), std::string("ari"), annotator})
+    if (!ann.empty()) in.push_back(io::annotation_path(record, ann));
   try {
     const io::Record r(record);
     for (int s = 0; s < r.header().n_signals; ++s) in.push_back(r.signal_path(s));
   } catch (const Error&) {  // reported when the record is scored
   }
   return in;
+}
+
+// Two outputs of one run on the same path would leave only the last.
+void check_distinct(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    for (std::size_t j = i + 1; j < outputs.size(); ++j)
+      if (!outputs[i].second.empty() && !outputs[j].second.empty() &&
+          fs::weakly_canonical(outputs[i].second) == fs::weakly_canonical(outputs[j].second))
+        throw CLI::ValidationError(outputs[j].first, "the same file as " + outputs[i].first + " (" +
+                                                         outputs[j].second + ")");
+}
+
+// stdout must take everything: a full disk or a closed pipe is an error, not exit 0.
+void flush_stdout() {
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout))
+    throw Error("stdout: write error (" + std::string(std::strerror(errno)) + ")");
 }
 
 // Records named on the command line: a directory stands for its WFDB records (.hea) and its
@@ -136,10 +168,17 @@ std::vector<fs::path> expand_records(const std::vector<std::string>& args) {
     }
     std::vector<fs::path> found;
     for (const auto& e : fs::directory_iterator(a, ec)) {
-      if (!e.is_regular_file(ec)) continue;
       const auto& p = e.path();
+      // Every *.hea is a record, whatever it turns out to be (a broken one is reported).
       if (p.extension() == ".hea") {
         found.push_back(p.parent_path() / p.stem());
+        continue;
+      }
+      std::error_code e2;
+      if (!e.is_regular_file(e2)) continue;
+      const auto ext = p.extension().string();
+      if (ext == ".edf" || ext == ".EDF" || ext == ".bdf" || ext == ".BDF") {
+        found.push_back(p);
         continue;
       }
       // EDF and ISHNE files by their first bytes (not by name: "x.ecg" may be an annotator).
@@ -154,7 +193,15 @@ std::vector<fs::path> expand_records(const std::vector<std::string>& args) {
     std::sort(found.begin(), found.end());
     out.insert(out.end(), found.begin(), found.end());
   }
-  return out;
+  // A record named twice (directly and through a directory, say) is scored once.
+  std::vector<fs::path> unique;
+  std::set<fs::path> seen;
+  for (const auto& p : out) {
+    std::error_code ec;
+    const auto key = fs::weakly_canonical(p, ec);
+    if (seen.insert(ec ? p : key).second) unique.push_back(p);
+  }
+  return unique;
 }
 
 // A file name for a record's outputs: letters, digits, '-', '_', '.'; unique within the batch.
@@ -192,25 +239,39 @@ void warn(const std::string& where, const infer::RecordRisk& r) {
     std::cerr << "scapredict: warning: " << printable(where) << ": " << w << "\n";
 }
 
+void write_annotation_file(const fs::path& path, const infer::RecordRisk& r,
+                           const infer::AlarmConfig& alarm) {
+  write_file_atomic(path, io::encode_annotations(infer::risk_annotations(r, r.frame_fs_hz, alarm)));
+}
+
 void predict_one(const infer::Scorer& model, const ScoreFlags& f, const std::string& record,
                  const std::string& out, const std::string& plot, const std::string& annotations) {
-  const auto inputs = record_inputs(record);
+  const auto inputs = record_inputs(record, f.model, f.options.annotator);
   for (const auto* o : {&out, &plot, &annotations}) {
     if (o->empty()) continue;
     check_writable(*o);
     check_not_input(*o, inputs);
   }
-  const auto r = infer::predict_record(model, record, f.options, throttled_progress());
+  auto r = infer::predict_record(model, record, f.options, throttled_progress());
+  r.model["file"] = f.model;
   warn(record, r);
   const bool json = out.size() > 5 && out.substr(out.size() - 5) == ".json";
   const std::string text = json ? json_text(infer::to_json(r)) : infer::to_csv(r);
-  if (!annotations.empty())
-    write_file_atomic(annotations,
-                      io::encode_annotations(infer::risk_annotations(r, r.fs_hz, f.alarm)));
   if (out.empty()) {
+    if (!annotations.empty()) write_annotation_file(annotations, r, f.alarm);
     std::cout << text;
+    flush_stdout();
   } else {
     write_file_atomic(out, text);
+    if (!annotations.empty()) {
+      try {
+        write_annotation_file(annotations, r, f.alarm);
+      } catch (const Error&) {  // nothing half-done: the table goes with the failed annotations
+        std::error_code ec;
+        fs::remove(out, ec);
+        throw;
+      }
+    }
     std::cout << printable(infer::summary_line(r), 2000) << "\n";
   }
   if (!plot.empty() && !report::plot_risk(r, plot))
@@ -231,17 +292,24 @@ void predict_batch(const infer::Scorer& model, const ScoreFlags& f,
     infer::CohortRow row;
     row.record = rec.string();
     try {
-      const auto r = infer::predict_record(model, rec, f.options);
+      auto options = f.options;
+      options.allow_nothing_scored = true;  // a record with nothing to score is a result
+      auto r = infer::predict_record(model, rec, options);
+      r.model["file"] = f.model;
       warn(rec.string(), r);
       const auto stem = output_stem(r.record, used);
-      write_file_atomic(fs::path(out) / (stem + ".csv"), infer::to_csv(r));
-      write_file_atomic(fs::path(out) / (stem + ".risk"),
-                        io::encode_annotations(infer::risk_annotations(r, r.fs_hz, f.alarm)));
+      const auto table = fs::path(out) / (stem + ".csv"), risk = fs::path(out) / (stem + ".risk");
+      for (const auto& o : {table, risk})
+        check_not_input(o, record_inputs(rec, f.model, f.options.annotator));
+      write_file_atomic(table, infer::to_csv(r));
+      write_annotation_file(risk, r, f.alarm);
       row = infer::summarise(r, f.alarm);
       row.record = rec.string();
-    } catch (const Error& e) {
+      row.table = table.filename().string();
+    } catch (const std::exception& e) {  // Error, and anything else: the batch goes on
       ++failed;
-      row.error = error_line(e.what());
+      row.error =
+          error_line(dynamic_cast<const Error*>(&e) ? e.what() : rec.string() + ": " + e.what());
       std::cerr << "scapredict: " << row.error << "\n";
     }
     rows.push_back(std::move(row));
@@ -287,6 +355,7 @@ void add_predict(CLI::App& app, ScorerLoader fallback) {
     const auto list = expand_records(*records);
     const bool batch =
         list.size() > 1 || (records->size() == 1 && fs::is_directory(records->front()));
+    check_distinct({{"--out", *out}, {"--plot", *plot}, {"--annotations", *annotations}});
     if (batch) {
       if (!plot->empty()) throw CLI::ValidationError("--plot", "one record only");
       if (!annotations->empty())
@@ -329,16 +398,37 @@ class RowPrinter {
       if (r.risk) std::printf("%.10g", *r.risk);
       std::printf(",%s,%s,%.3f,%.3f\n", l.alarm ? "on" : "off",
                   l.alarm_changed ? (l.alarm ? "on" : "off") : "", l.delay_s, l.compute_ms);
+      if (std::ferror(stdout))
+        throw Error("stdout: write error (" + std::string(std::strerror(errno)) + ")");
       compute_ms_.push_back(l.compute_ms);
       max_delay_s_ = std::max(max_delay_s_, l.delay_s);
+      minutes_.push_back(r);
     }
-    std::fflush(stdout);
+    if (std::fflush(stdout) != 0)
+      throw Error("stdout: write error (" + std::string(std::strerror(errno)) + ")");
+  }
+  // The record-level warnings predict gives (rate, gain, spectra unlike the training minutes).
+  void warnings(const std::string& source, const infer::Scorer& m, double fs, double gain,
+                int unlike) const {
+    infer::RecordRisk r;
+    r.model = infer::provenance(m);
+    r.fs_hz = fs;
+    r.gain_adu_per_mv = gain;
+    r.minutes = minutes_;
+    std::vector<std::string> w;
+    infer::check_training_range(r, unlike, w);
+    for (const auto& line : w)
+      std::cerr << "scapredict: warning: " << printable(source) << ": " << line << "\n";
+  }
+  // A recording that ended before its first whole minute scored nothing: an error, as in predict.
+  void check_some(const std::string& source, double fs, std::int64_t samples) const {
+    if (!compute_ms_.empty()) return;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(samples) / fs);
+    throw Error(source + ": nothing to score: the recording ended after " + buf +
+                ", less than one minute");
   }
   void summary() const {
-    if (compute_ms_.empty()) {
-      std::fprintf(stderr, "monitor: no whole minute\n");
-      return;
-    }
     auto v = compute_ms_;
     std::sort(v.begin(), v.end());
     std::fprintf(stderr,
@@ -350,6 +440,7 @@ class RowPrinter {
  private:
   std::vector<double> compute_ms_;
   double max_delay_s_ = 0;
+  std::vector<infer::MinuteRisk> minutes_;  ///< rows only (no samples): about 100 bytes a minute
 };
 
 void monitor_stdin(const infer::Scorer& model, const ScoreFlags& f, const RawInput& raw,
@@ -357,9 +448,18 @@ void monitor_stdin(const infer::Scorer& model, const ScoreFlags& f, const RawInp
   const std::size_t width = raw.format == "16" ? 2 : 4;
   const std::size_t frame = width * static_cast<std::size_t>(raw.channels);
   dsp::QualityLimits limits = f.options.quality;
+  if (raw.format != "f32") {  // saturation is judged against what the integers can hold
+    const double top = raw.format == "16" ? 32767.0 : 2147483647.0;
+    const auto b = static_cast<double>(raw.baseline);
+    limits.adc_limits_mv = std::make_pair((-top - b) / raw.gain, (top - b) / raw.gain);
+  }
   infer::LiveMonitor mon(model, raw.fs, "", limits, f.alarm);
   RowPrinter out;
-  out.header("stdin", model, f.alarm);
+  char what[200];
+  std::snprintf(what, sizeof what,
+                "stdin, format %s, %.6g Hz, gain %.6g per mV, baseline %lld, channel %d of %d",
+                raw.format.c_str(), raw.fs, raw.gain, raw.baseline, channel, raw.channels);
+  out.header(what, model, f.alarm);
   std::vector<unsigned char> buf(frame * 4096);
   std::size_t have = 0;
   std::vector<double> x;
@@ -403,15 +503,31 @@ void monitor_stdin(const infer::Scorer& model, const ScoreFlags& f, const RawInp
     if (got == 0) break;
   }
   out.rows(mon.finish());
-  out.summary();
   if (have != 0)
     throw Error("stdin: ends inside a frame (" + std::to_string(have) + " stray bytes of a " +
                 std::to_string(frame) + "-byte frame)");
+  out.check_some("stdin", raw.fs, mon.pushed());
+  out.summary();
+  out.warnings("stdin", model, raw.fs, raw.format == "f32" ? 0.0 : raw.gain, mon.unlike_training());
 }
 
 void monitor_record(const infer::Scorer& model, const ScoreFlags& f, const std::string& path,
                     bool follow, double poll_s, double idle_timeout_s) {
-  auto reader = io::open_wfdb_channel(path, f.options.channel);
+  // With --follow, a record that cannot be read yet (no samples written, a header being
+  // written) counts as one that has not grown; without it, that is an error.
+  double idle = 0;
+  auto open = [&]() -> std::unique_ptr<io::ChannelReader> {
+    for (;;) {
+      try {
+        return io::open_wfdb_channel(path, f.options.channel);
+      } catch (const io::IoError&) {
+        if (!follow || idle >= idle_timeout_s) throw;
+      }
+      std::this_thread::sleep_for(std::chrono::duration<double>(poll_s));
+      idle += poll_s;
+    }
+  };
+  auto reader = open();
   const auto info = reader->info();
   dsp::QualityLimits limits = f.options.quality;
   limits.adc_limits_mv = info.range_mv;
@@ -419,9 +535,10 @@ void monitor_record(const infer::Scorer& model, const ScoreFlags& f, const std::
   if (auto o = io::vf_onset(*info.wfdb_header, nullptr)) onset = o->seconds;
   infer::LiveMonitor mon(model, info.fs_hz, info.base_time, limits, f.alarm, onset);
   RowPrinter out;
-  out.header(path, model, f.alarm);
+  out.header(path + ", channel " + std::to_string(info.channel) + " (" + info.label + ") at " +
+                 std::to_string(info.fs_hz) + " Hz",
+             model, f.alarm);
   std::int64_t pos = 0;
-  double idle = 0;
   const std::int64_t chunk = 1 << 16;
   for (;;) {
     const std::int64_t n = reader->info().n_samples;
@@ -433,15 +550,25 @@ void monitor_record(const infer::Scorer& model, const ScoreFlags& f, const std::
         pos += len;
       }
     }
-    if (!follow || idle >= idle_timeout_s) break;
+    if (!follow) {
+      reader->finish();  // the WFDB checksum, read in order from the start
+      break;
+    }
+    if (idle >= idle_timeout_s) break;
     std::this_thread::sleep_for(std::chrono::duration<double>(poll_s));
     idle += poll_s;
-    reader = io::open_wfdb_channel(path, f.options.channel);  // the header and the file's size
-    if (reader->info().fs_hz != info.fs_hz)
-      throw Error(path + ": the sampling rate changed while monitoring");
+    try {
+      auto next = io::open_wfdb_channel(path, f.options.channel);  // the header, the file's size
+      if (next->info().fs_hz != info.fs_hz)
+        throw Error(path + ": the sampling rate changed while monitoring");
+      reader = std::move(next);
+    } catch (const io::IoError&) {  // being rewritten: look again at the next poll
+    }
   }
   out.rows(mon.finish());
+  out.check_some(path, info.fs_hz, mon.pushed());
   out.summary();
+  out.warnings(path, model, info.fs_hz, info.gain_adu_per_mv, mon.unlike_training());
 }
 
 void add_monitor(CLI::App& app, ScorerLoader fallback) {
@@ -488,7 +615,9 @@ void add_monitor(CLI::App& app, ScorerLoader fallback) {
             "stdin has channels 0 to " + std::to_string(raw->channels - 1) + " (no labels)");
       monitor_stdin(*model, *f, *raw, std::stoi(c));
     } else {
-      if (raw->fs != 0) throw CLI::ValidationError("--fs", "only for samples on stdin ('-')");
+      for (const char* flag : {"--fs", "--gain", "--baseline", "--format", "--channels"})
+        if (cmd->get_option(flag)->count() > 0)
+          throw CLI::ValidationError(flag, "only for samples on stdin ('-')");
       monitor_record(*model, *f, *source, *follow, *poll, *idle);
     }
   });

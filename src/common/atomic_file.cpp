@@ -43,6 +43,10 @@ void check_writable(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
     throw Error(path.string() + ": cannot write a file here, it is a directory");
+  // Renaming a finished file over a device, a pipe or a socket would replace it, not write to it.
+  const auto st = fs::symlink_status(path, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st) && !fs::is_symlink(st))
+    throw Error(path.string() + ": exists and is not a regular file");
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::is_directory(dir, ec))
     throw Error(path.string() + ": cannot write here, its directory does not exist");

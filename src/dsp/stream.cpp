@@ -38,6 +38,7 @@ struct MinuteAssembler::Impl {
   };
   std::vector<Mask> masks;                              // in order of the gaps
   std::int64_t n_out_resampled = -1, n_out_total = -1;  // known once finished
+  const MinuteSink* current_sink = nullptr;             // during push and finish
 
   std::int64_t produced() const { return out_base + static_cast<std::int64_t>(out.size()); }
 
@@ -71,26 +72,32 @@ struct MinuteAssembler::Impl {
     feed_buf.push_back(v);
     if (feed_buf.size() >= kFeedBlock) flush_feed();
   }
+  // Hands what waits to soxr, then out every minute that became final: memory stays bounded
+  // however long a stretch of filled gap is.
   void flush_feed() {
     if (!feed_buf.empty()) run_soxr(feed_buf.data(), feed_buf.size());
     feed_buf.clear();
+    if (current_sink) emit(*current_sink);
   }
 
   // The gap [a, b) ended (b == n at the end of the channel, right unused there): its samples are
   // filled as resample_with_gaps fills them and its output range is masked or marked bridged.
+  // The mask comes first and the gap is closed before its samples are fed, so minutes before
+  // the gap's end can be handed out while a long gap's filled samples go through soxr.
   void close_gap(std::int64_t a, std::int64_t b, double right, bool at_end) {
-    const double left = a > 0 ? last_valid : right;
-    const double rhs = at_end ? left : right;
-    for (std::int64_t i = a; i < b; ++i) {
-      const double t = static_cast<double>(i - a + 1) / static_cast<double>(b - a + 1);
-      feed((a > 0 && !at_end) ? left + t * (rhs - left) : (a > 0 ? left : rhs));
-    }
     const double guard = policy.guard_s * fs_out;
     const auto lo = std::max<std::int64_t>(
         0, static_cast<std::int64_t>(std::floor(static_cast<double>(a) * ratio - guard)));
     const auto hi = static_cast<std::int64_t>(std::ceil(static_cast<double>(b) * ratio + guard));
     const double length_s = static_cast<double>(b - a) / fs_in;
     masks.push_back({lo, hi, length_s > policy.max_bridge_s});
+    in_gap = false;
+    const double left = a > 0 ? last_valid : right;
+    const double rhs = at_end ? left : right;
+    for (std::int64_t i = a; i < b; ++i) {
+      const double t = static_cast<double>(i - a + 1) / static_cast<double>(b - a + 1);
+      feed((a > 0 && !at_end) ? left + t * (rhs - left) : (a > 0 ? left : rhs));
+    }
   }
 
   // Output below this index can no longer change.
@@ -173,6 +180,11 @@ std::int64_t MinuteAssembler::pushed() const {
 void MinuteAssembler::push(std::span<const double> x, const MinuteSink& sink) {
   auto& m = *impl_;
   if (m.finished) throw DspError("MinuteAssembler: push after finish");
+  m.current_sink = &sink;
+  struct Reset {
+    const MinuteSink*& s;
+    ~Reset() { s = nullptr; }
+  } reset{m.current_sink};
   if (!m.resampling) {
     m.take(x.data(), x.size());
     m.n += static_cast<std::int64_t>(x.size());
@@ -184,10 +196,7 @@ void MinuteAssembler::push(std::span<const double> x, const MinuteSink& sink) {
     std::size_t j = i;
     while (j < x.size() && std::isfinite(x[j])) ++j;
     if (j > i) {
-      if (m.in_gap) {
-        m.close_gap(m.gap_a, m.n, x[i], false);
-        m.in_gap = false;
-      }
+      if (m.in_gap) m.close_gap(m.gap_a, m.n, x[i], false);
       m.flush_feed();
       m.run_soxr(x.data() + i, j - i);
       m.last_valid = x[j - 1];
@@ -208,6 +217,11 @@ void MinuteAssembler::push(std::span<const double> x, const MinuteSink& sink) {
 void MinuteAssembler::finish(const MinuteSink& sink) {
   auto& m = *impl_;
   if (m.finished) return;
+  m.current_sink = &sink;
+  struct Reset {
+    const MinuteSink*& s;
+    ~Reset() { s = nullptr; }
+  } reset{m.current_sink};
   const double n = static_cast<double>(m.n);
   // The lengths load_channel gives: the resampler's round(n * ratio) and the stretch's
   // round(duration * fs_out).

@@ -71,7 +71,12 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
     variants.emplace_back("fp32", fp32.engine());
     variants.emplace_back("int8", fp32.engine().quantised(train.x));
     for (double f : cfg.prune_fractions) {
-      variants.emplace_back("pruned " + percent(f), fp32.engine().pruned(f));
+      // Both pruned variants rank the network's own weights (before BatchNorm is folded into
+      // the convolution), so they share one mask and differ only by the fine-tuning.
+      const auto cut = clf.pruned(train, f, 0, tc.seed + 1);
+      variants.emplace_back(
+          "pruned " + percent(f),
+          infer::EngineScorer::from_header(cut.file_header(), "compression").engine().pruned(f));
       const auto tuned = clf.pruned(train, f, cfg.fine_tune_epochs, tc.seed + 1);
       const auto e =
           infer::EngineScorer::from_header(tuned.file_header(), "compression").engine().pruned(f);

@@ -34,9 +34,11 @@ class LiveMonitor {
   /// The recording ended: the remaining whole minutes.
   std::vector<LiveMinute> finish();
   std::int64_t pushed() const { return assembler_.pushed(); }
+  /// Scored minutes flagged unlike_training so far.
+  int unlike_training() const { return rater_.unlike_training(); }
 
  private:
-  std::vector<LiveMinute> rate(std::vector<dsp::StreamMinute>& minutes);
+  LiveMinute rate(dsp::StreamMinute&& minute);
   double fs_hz_;
   dsp::MinuteAssembler assembler_;
   MinuteRater rater_;

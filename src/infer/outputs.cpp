@@ -108,14 +108,15 @@ std::string cohort_csv(const std::vector<CohortRow>& rows,
   std::ostringstream o;
   o.precision(6);
   for (const auto& c : comments) o << "# " << c << "\r\n";
-  o << "record,status,minutes,scored,ok,bridged,invalid,flat,saturated,after_onset,vf_like,"
+  o << "record,table,status,minutes,scored,ok,bridged,invalid,flat,saturated,after_onset,vf_like,"
        "unlike_training,max_risk,mean_risk,minutes_above_threshold,first_alarm_minute,"
        "first_alarm_s\r\n";
   auto opt = [&](const auto& v) {
     if (v) o << *v;
   };
   for (const auto& r : rows) {
-    o << csv_field(r.record) << "," << csv_field(r.error.empty() ? "ok" : "failed: " + r.error);
+    o << csv_field(r.record) << "," << csv_field(r.table) << ","
+      << csv_field(r.error.empty() ? "ok" : "failed: " + r.error);
     if (!r.error.empty()) {
       o << ",,,,,,,,,,,,,,,\r\n";
       continue;

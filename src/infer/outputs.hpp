@@ -34,6 +34,7 @@ std::optional<RiskNote> parse_risk_note(const std::string& aux);
 /// One record of a batch, or why it failed.
 struct CohortRow {
   std::string record;
+  std::string table;  ///< the per-minute table's file name in the batch's directory
   std::string error;  ///< empty when scored
   int minutes = 0, scored = 0;
   int ok = 0, bridged = 0, invalid = 0, flat = 0, saturated = 0, after_onset = 0, vf_like = 0,

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/text.hpp"
 #include "dsp/prepare.hpp"
 #include "dsp/vf_like.hpp"
 #include "features/features.hpp"
@@ -140,12 +141,14 @@ nlohmann::json provenance(const Scorer& m) {
   const auto& md = m.metadata();
   const std::string source = md.value("data_source", std::string("unknown data"));
   const bool simulated = md.value("simulated", source.find("SIMULATED") != std::string::npos);
-  return {{"arch", m.arch()},
-          {"features", m.features().to_json()},
-          {"data_source", source},
-          {"simulated", simulated},
-          {"training_data", md.value("training_data", nlohmann::json::object())},
-          {"scored_by", m.backend()}};
+  nlohmann::json j = {{"arch", m.arch()},
+                      {"features", m.features().to_json()},
+                      {"data_source", source},
+                      {"simulated", simulated},
+                      {"training_data", md.value("training_data", nlohmann::json::object())},
+                      {"scored_by", m.backend()}};
+  if (!m.checksum().empty()) j["checksum_fnv1a64"] = m.checksum();
+  return j;
 }
 
 MinuteRater::MinuteRater(const Scorer& model, std::string base_time, std::optional<double> onset_s,
@@ -253,6 +256,7 @@ RecordRisk predict_record(const Scorer& model, const std::filesystem::path& reco
   out.format = info.format;
   out.channel = std::to_string(info.channel) + (info.label.empty() ? "" : " (" + info.label + ")");
   out.fs_hz = info.fs_hz;
+  out.frame_fs_hz = info.wfdb_header ? info.wfdb_header->fs_hz : info.fs_hz;
   out.gain_adu_per_mv = info.gain_adu_per_mv;
   out.model = provenance(model);
   const double duration = static_cast<double>(info.n_samples) / info.fs_hz;
@@ -337,7 +341,7 @@ RecordRisk predict_record(const Scorer& model, const std::filesystem::path& reco
     producer.join();
     if (producer_error) std::rethrow_exception(producer_error);
   }
-  if (out.scored() == 0) nothing_to_score(out, info.source);
+  if (out.scored() == 0 && !options.allow_nothing_scored) nothing_to_score(out, info.source);
   check_training_range(out, rater.unlike_training(), out.warnings);
   return out;
 }
@@ -359,6 +363,9 @@ std::string model_line(const RecordRisk& r) {
     << " bins), trained on " << (r.model_trained_on_simulated_data() ? "SIMULATED data: " : "")
     << m.value("data_source", std::string("unknown data")) << "; scored by "
     << m.value("scored_by", std::string("?"));
+  if (m.contains("file")) o << "; model file " << m.value("file", std::string());
+  if (m.contains("checksum_fnv1a64"))
+    o << " (checksum " << m.value("checksum_fnv1a64", std::string()) << ")";
   return o.str();
 }
 
@@ -367,11 +374,12 @@ std::string model_line(const RecordRisk& r) {
 std::string to_csv(const RecordRisk& r) {
   std::ostringstream o;
   o.precision(10);
-  o << "# scapredict predict: record " << r.record << "; P(SCD) per minute, uncalibrated\r\n";
-  o << "# " << model_line(r) << "\r\n";
-  o << "# scapredict " << kVersion << "; " << r.format << " channel " << r.channel << " at "
-    << r.fs_hz << " Hz\r\n";
-  for (const auto& w : r.warnings) o << "# warning: " << w << "\r\n";
+  o << "# scapredict predict: record " << printable(r.record, 200)
+    << "; P(SCD) per minute, uncalibrated\r\n";
+  o << "# " << printable(model_line(r), 2000) << "\r\n";
+  o << "# scapredict " << kVersion << "; " << r.format << " channel " << printable(r.channel, 80)
+    << " at " << r.fs_hz << " Hz\r\n";
+  for (const auto& w : r.warnings) o << "# warning: " << printable(w, 2000) << "\r\n";
   o << "minute,start_s,clock_time,minutes_before_onset,quality,risk\r\n";
   for (const auto& m : r.minutes) {
     o << m.minute << "," << m.start_s << "," << m.clock_time << ",";

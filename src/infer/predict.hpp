@@ -26,6 +26,9 @@ struct PredictOptions {
   std::string annotator;       ///< where to look for a VF onset; empty: atr, else ari, else none
   int threads = 0;             ///< threads for the minutes' spectra; 0: the machine's cores, <= 8
   std::int64_t chunk_samples = 1 << 16;  ///< samples read at a time (memory, not results)
+  /// Return a record without a usable minute (every row flagged) instead of throwing
+  /// PredictError (batches: such a record is scored, with nothing to score).
+  bool allow_nothing_scored = false;
 };
 
 struct MinuteRisk {
@@ -42,9 +45,10 @@ struct MinuteRisk {
 
 struct RecordRisk {
   std::string record;
-  std::string format;   ///< "WFDB", "EDF", "EDF+", "ISHNE"
-  std::string channel;  ///< index and label, e.g. "0 (ECG)"
-  double fs_hz = 0;
+  std::string format;      ///< "WFDB", "EDF", "EDF+", "ISHNE"
+  std::string channel;     ///< index and label, e.g. "0 (ECG)"
+  double fs_hz = 0;        ///< the scored channel's sampling rate
+  double frame_fs_hz = 0;  ///< annotation time base: WFDB's frame rate, else fs_hz
   double gain_adu_per_mv = 0;
   std::optional<double> onset_s;
   std::string onset_source;  ///< "header comment", "rhythm annotation", "VF marker"

@@ -33,6 +33,8 @@ EngineScorer EngineScorer::from_header(const nlohmann::json& h, const std::strin
     s.sd_ = norm.at("sd").get<std::vector<float>>();
     s.q99_ = h.at("training_distance_q99").get<double>();
     s.metadata_ = h.value("metadata", nlohmann::json::object());
+    if (h.contains("checksum_fnv1a64") && h["checksum_fnv1a64"].is_string())
+      s.checksum_ = h["checksum_fnv1a64"].get<std::string>();
     if (!s.metadata_.is_object()) throw bad("corrupt model file (metadata is not an object)");
   } catch (const nlohmann::json::exception& e) {
     throw bad(std::string("corrupt model file (") + printable(e.what(), 120) + ")");

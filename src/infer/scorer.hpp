@@ -30,6 +30,8 @@ class Scorer {
   virtual const nlohmann::json& metadata() const = 0;
   /// How the probabilities are computed: "engine fp32", "LibTorch", ...
   virtual std::string backend() const = 0;
+  /// The model file's checksum (FNV-1a 64, 16 hex digits) when known.
+  virtual std::string checksum() const { return {}; }
 };
 
 /// A model file scored by the inference engine, without LibTorch.
@@ -50,6 +52,7 @@ class EngineScorer final : public Scorer {
   std::string arch() const override { return arch_; }
   const nlohmann::json& metadata() const override { return metadata_; }
   std::string backend() const override;
+  std::string checksum() const override { return checksum_; }
   const Engine& engine() const { return engine_; }
   /// This scorer with its engine replaced (a pruned or int8 engine of the same model).
   EngineScorer with_engine(Engine e) const;
@@ -60,6 +63,7 @@ class EngineScorer final : public Scorer {
   std::vector<float> mean_, sd_;
   double q99_ = 0;
   std::string arch_;
+  std::string checksum_;
   nlohmann::json metadata_ = nlohmann::json::object();
 };
 

@@ -58,6 +58,10 @@ class Record {
   /// Throws IoError for a window beyond the end, a truncated file, or a checksum mismatch.
   std::vector<std::int32_t> read_adu(int signal, std::int64_t start = 0,
                                      std::int64_t count = -1) const;
+  /// The same without the whole-read checksum check (a reader that sums the checksum itself,
+  /// or a record still being written).
+  std::vector<std::int32_t> read_adu_unchecked(int signal, std::int64_t start,
+                                               std::int64_t count) const;
 
   /// Like read_adu, converted to physical units: (adu - baseline) / gain; invalid samples are NaN.
   std::vector<double> read_physical(int signal, std::int64_t start = 0,
@@ -67,6 +71,8 @@ class Record {
   std::filesystem::path signal_path(int signal) const;
 
  private:
+  std::vector<std::int32_t> read_window(int signal, std::int64_t start, std::int64_t count,
+                                        bool verify) const;
   Header header_;
   std::int64_t n_frames_ = 0;
 };

@@ -47,7 +47,7 @@ class WfdbChannel final : public ChannelReader {
                     std::to_string(start + count) + ") lie outside the signal (" +
                     std::to_string(info_.n_samples) + " samples)");
     const std::int64_t f0 = start / spf_, f1 = (start + count + spf_ - 1) / spf_;
-    const auto adu = rec_.read_adu(signal_, f0, f1 - f0);
+    const auto adu = rec_.read_adu_unchecked(signal_, f0, f1 - f0);  // summed here instead
     const auto& spec = rec_.header().signals[static_cast<std::size_t>(signal_)];
     if (checked_ && start == next_) {
       // Frames already summed are skipped when a window starts inside a frame.
@@ -99,7 +99,7 @@ std::string lower(std::string s) {
 }  // namespace
 
 std::optional<double> millivolts_per_unit(const std::string& units) {
-  if (units == "mV" || units == "mv" || units == "MV" || units.empty()) return 1.0;
+  if (units == "mV" || units == "mv" || units.empty()) return 1.0;  // WFDB's default is mV
   if (units == "uV" || units == "uv" || units == "UV" || units == "\xc2\xb5V" ||
       units == "\xce\xbcV")
     return 1e-3;
@@ -110,6 +110,7 @@ std::optional<double> millivolts_per_unit(const std::string& units) {
 
 int select_channel(const std::vector<std::string>& labels, const std::string& channel,
                    const std::string& source) {
+  if (channel.empty()) throw IoError(source + ": no channel given (an index or a label)");
   if (!channel.empty() && channel.size() <= 9 &&
       std::all_of(channel.begin(), channel.end(),
                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {

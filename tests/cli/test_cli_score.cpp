@@ -2,6 +2,7 @@
 // tool, batches that go on past a bad record, the monitor on a record and on raw samples from
 // stdin, risk annotations, and the flags' bad values.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <map>
@@ -172,10 +173,49 @@ std::vector<BadCase> score_cases() {
       {"predict_batch_with_plot", kModel,
        [](const Env& e) {
          copy_cohort_record(e, "nsrdb/16265");
-         return Args{"predict", e.arg("16265"), e.arg("16265"), "--model",     e.model.string(),
+         copy_cohort_record(e, "nsrdb/16272");
+         return Args{"predict", e.arg("16265"), e.arg("16272"), "--model",     e.model.string(),
                      "--out",   e.arg("o"),     "--plot",       e.arg("p.png")};
        },
        "--plot", "one record only"},
+      {"predict_out_onto_the_model", kModel,
+       [](const Env& e) {
+         copy_cohort_record(e, "nsrdb/16265");
+         put(e / "m.spm", read_bytes(e.model));
+         return Args{"predict", e.arg("16265"), "--model", e.arg("m.spm"), "--out", e.arg("m.spm")};
+       },
+       "m.spm", "is an input"},
+      {"predict_annotations_onto_the_reference_annotations", kModel,
+       [](const Env& e) {
+         copy_cohort_record(e, "nsrdb/16265");
+         return Args{"predict",        e.arg("16265"),  "--model",
+                     e.model.string(), "--annotations", e.arg("16265.atr")};
+       },
+       "16265.atr", "is an input"},
+      {"predict_model_is_a_directory", kModel,
+       [](const Env& e) {
+         copy_cohort_record(e, "nsrdb/16265");
+         fs::create_directories(e / "m.spm");
+         return Args{"predict", e.arg("16265"), "--model", e.arg("m.spm")};
+       },
+       "m.spm", "not a regular file"},
+      {"predict_out_and_plot_on_one_file", kModel,
+       [](const Env& e) {
+         copy_cohort_record(e, "nsrdb/16265");
+         return Args{"predict", e.arg("16265"),    "--model", e.model.string(),
+                     "--out",   e.arg("same.png"), "--plot",  e.arg("same.png")};
+       },
+       "--plot", "the same file as --out"},
+      // A pipe in place of the output (a device would do the same; renaming a finished file
+      // over either would replace it, as root even in /dev).
+      {"predict_out_onto_a_pipe", kModel,
+       [](const Env& e) {
+         copy_cohort_record(e, "nsrdb/16265");
+         if (::mkfifo((e / "pipe").c_str(), 0600) != 0) ADD_FAILURE() << "setup: mkfifo";
+         return Args{"predict",        e.arg("16265"), "--model",
+                     e.model.string(), "--out",        e.arg("pipe")};
+       },
+       "pipe", "not a regular file"},
       {"predict_empty_directory", kModel,
        [](const Env& e) {
          fs::create_directories(e / "empty");
