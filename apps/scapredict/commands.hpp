@@ -13,6 +13,8 @@ void add_audit_command(CLI::App& app);
 void add_beats_commands(CLI::App& app);
 /// hrv: heart-rate variability per window from beat annotations.
 void add_hrv_command(CLI::App& app);
+/// download: a PhysioNet database (sddb, nsrdb, mitdb) into DIR/<db>/, verified (docs/download.md).
+void add_download_command(CLI::App& app);
 
 /// --seed, --repetitions, --epochs, --threads into `run` (repetitions only when asked).
 void add_run_flags(CLI::App* cmd, RunConfig& run, bool repetitions);

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   scapredict::cli::add_audit_command(app);
   scapredict::cli::add_beats_commands(app);
   scapredict::cli::add_hrv_command(app);
+  scapredict::cli::add_download_command(app);
   scapredict::cli::add_score_commands(app, scapredict::cli::load_classifier_scorer);
   return scapredict::cli::run_main(app, argc, argv);
 }
