@@ -45,14 +45,51 @@ int set_threads(int n) {
   return torch::get_num_threads();
 }
 
+bool CnnSpec::is_paper() const {
+  return *this == CnnSpec{};
+}
+
+nlohmann::json CnnSpec::to_json() const {
+  return {{"filters", filters}, {"kernel", kernel}, {"stride", stride},
+          {"pool", pool},       {"dense", dense},   {"dropout", dropout}};
+}
+
+void CnnSpec::validate(std::size_t length) const {
+  const bool ok = filters >= 1 && filters <= 256 && kernel >= 1 && kernel <= 256 && stride >= 1 &&
+                  stride <= 256 && pool >= 1 && pool <= 16 && dense >= 1 && dense <= 4096 &&
+                  std::isfinite(dropout) && dropout >= 0 && dropout < 1;
+  if (!ok) throw ModelError("cnn shape out of range: " + to_json().dump());
+  const auto len = static_cast<long long>(length);
+  if (len < kernel || ((len - kernel) / stride + 1) / pool < 1)
+    throw ModelError("cnn shape " + to_json().dump() + " leaves nothing of " +
+                     std::to_string(length) + " input values");
+}
+
+CnnSpec CnnSpec::from_json(const nlohmann::json& j) {
+  CnnSpec c;
+  try {
+    c.filters = j.at("filters").get<int>();
+    c.kernel = j.at("kernel").get<int>();
+    c.stride = j.at("stride").get<int>();
+    c.pool = j.at("pool").get<int>();
+    c.dense = j.at("dense").get<int>();
+    c.dropout = j.at("dropout").get<double>();
+  } catch (const nlohmann::json::exception&) {
+    throw ModelError("cnn shape is not an object of numbers");
+  }
+  return c;
+}
+
 nlohmann::json TrainConfig::to_json() const {
-  return {{"epochs", epochs},
-          {"batch_size", batch_size},
-          {"learning_rate", learning_rate},
-          {"weight_decay", weight_decay},
-          {"seed", seed},
-          {"optimiser", "Adam"},
-          {"loss", "cross-entropy"}};
+  nlohmann::json j = {{"epochs", epochs},
+                      {"batch_size", batch_size},
+                      {"learning_rate", learning_rate},
+                      {"weight_decay", weight_decay},
+                      {"seed", seed},
+                      {"optimiser", "Adam"},
+                      {"loss", "cross-entropy"}};
+  if (!cnn.is_paper()) j["cnn"] = cnn.to_json();
+  return j;
 }
 
 namespace {
@@ -152,6 +189,10 @@ struct Classifier::Impl {
             {"training_distance_q99", distance_q99},
             {"metadata", metadata}};
   }
+  // The engine runs the paper's CNN (and the MLP); a searched CNN shape has no engine section.
+  bool has_engine() const {
+    return arch == Arch::kMlp || (arch == Arch::kCnn1d && train.cnn.is_paper());
+  }
   void from_header(const nlohmann::json& h,
                    const std::function<ModelError(const std::string&)>& bad);
   torch::Tensor normalise(const std::vector<std::vector<float>>& x) const {
@@ -234,8 +275,9 @@ Classifier Classifier::train(const Dataset& data, Arch arch,
   for (const auto& x : data.x) d.push_back(c.distance(x));
   std::sort(d.begin(), d.end());
   im.distance_q99 = d[std::min(d.size() - 1, static_cast<std::size_t>(0.99 * double(d.size())))];
+  if (arch == Arch::kCnn1d) cfg.cnn.validate(im.length);
   torch::manual_seed(cfg.seed);
-  im.net = make_network(arch, static_cast<int64_t>(im.length));
+  im.net = make_network(arch, static_cast<int64_t>(im.length), cfg.cnn);
   auto module = im.net.ptr();
   module->train();
   const auto X = im.normalise(data.x);
@@ -267,7 +309,7 @@ Classifier Classifier::pruned(const Dataset& data, double fraction, int epochs,
   im.sd = src.sd;
   im.distance_q99 = src.distance_q99;
   im.metadata = src.metadata;
-  im.net = make_network(im.arch, static_cast<int64_t>(im.length));
+  im.net = make_network(im.arch, static_cast<int64_t>(im.length), im.train.cnn);
   std::vector<std::pair<torch::Tensor, torch::Tensor>> masks;  // weight, keep-mask
   {
     torch::NoGradGuard no_grad;
@@ -304,8 +346,7 @@ Classifier Classifier::pruned(const Dataset& data, double fraction, int epochs,
 nlohmann::json Classifier::file_header() const {
   if (impl_->net.is_empty()) throw ModelError("model has not been trained or loaded");
   auto header = impl_->header();
-  if (impl_->arch == Arch::kCnn1d || impl_->arch == Arch::kMlp)
-    header["engine"] = engine_tensors(*impl_->net.ptr());
+  if (impl_->has_engine()) header["engine"] = engine_tensors(*impl_->net.ptr());
   return header;
 }
 
@@ -324,8 +365,7 @@ void Classifier::save(const std::filesystem::path& path) const {
   impl_->net.ptr()->save(ar);
   ar.save_to(weights);
   auto header = impl_->header();
-  if (impl_->arch == Arch::kCnn1d || impl_->arch == Arch::kMlp)
-    header["engine"] = engine_tensors(*impl_->net.ptr());
+  if (impl_->has_engine()) header["engine"] = engine_tensors(*impl_->net.ptr());
   write_file_atomic(path, encode_model_file(header, weights.str()));
 }
 
@@ -350,6 +390,10 @@ void Classifier::Impl::from_header(const nlohmann::json& h,
     train.learning_rate = t.at("learning_rate");
     train.weight_decay = t.at("weight_decay");
     train.seed = t.at("seed");
+    if (t.contains("cnn")) {
+      train.cnn = CnnSpec::from_json(t.at("cnn"));
+      train.cnn.validate(length);
+    }
     metadata = h.value("metadata", nlohmann::json::object());
   } catch (const nlohmann::json::exception& e) {
     throw bad(std::string("corrupt model file (") + printable(e.what(), 120) + ")");
@@ -379,7 +423,7 @@ Classifier Classifier::load(const std::filesystem::path& path) {
   Classifier c;
   auto& im = *c.impl_;
   im.from_header(file.header, bad);
-  im.net = make_network(im.arch, static_cast<int64_t>(im.length));
+  im.net = make_network(im.arch, static_cast<int64_t>(im.length), im.train.cnn);
   try {
     std::istringstream w(file.weights);
     torch::serialize::InputArchive ar;

@@ -22,6 +22,21 @@ enum class Arch { kCnn1d, kMlp, kLstm, kGru, kRnn };
 Arch parse_arch(const std::string& s);
 std::string to_string(Arch a);
 
+/// The shape of the cnn1d network: Conv1d(filters, kernel, stride) + BatchNorm + ReLU +
+/// MaxPool(pool), Dense `dense` (ReLU, dropout), Dense 2. The defaults are the paper's network;
+/// `scapredict search` explores the others (docs/search.md).
+struct CnnSpec {
+  int filters = 16, kernel = 8, stride = 8, pool = 2, dense = 40;
+  double dropout = 0;
+  bool is_paper() const;
+  nlohmann::json to_json() const;
+  /// Throws ModelError for a value out of range or a shape that leaves nothing after pooling
+  /// for `length` input values.
+  void validate(std::size_t length) const;
+  static CnnSpec from_json(const nlohmann::json& j);
+  bool operator==(const CnnSpec&) const = default;
+};
+
 /// Training hyper-parameters (docs/method.md gives the reason for each default).
 struct TrainConfig {
   int epochs = 40;
@@ -29,6 +44,7 @@ struct TrainConfig {
   double learning_rate = 1e-3;
   double weight_decay = 1e-4;
   std::uint64_t seed = 1;
+  CnnSpec cnn;  ///< the network's shape (cnn1d only); written to model files when not the paper's
   nlohmann::json to_json() const;
 };
 

@@ -2,16 +2,23 @@
 
 namespace scapredict::model {
 
-Cnn1dImpl::Cnn1dImpl(int64_t length)
-    : conv(
-          register_module("conv", torch::nn::Conv1d(torch::nn::Conv1dOptions(1, 16, 8).stride(8)))),
-      bn(register_module("bn", torch::nn::BatchNorm1d(16))),
-      fc1(register_module("fc1", torch::nn::Linear(16 * (((length - 8) / 8 + 1) / 2), 40))),
-      fc2(register_module("fc2", torch::nn::Linear(40, 2))) {}
+Cnn1dImpl::Cnn1dImpl(int64_t length, const CnnSpec& s)
+    : spec(s),
+      conv(register_module(
+          "conv",
+          torch::nn::Conv1d(torch::nn::Conv1dOptions(1, s.filters, s.kernel).stride(s.stride)))),
+      bn(register_module("bn", torch::nn::BatchNorm1d(s.filters))),
+      fc1(register_module(
+          "fc1",
+          torch::nn::Linear(s.filters * (((length - s.kernel) / s.stride + 1) / s.pool), s.dense))),
+      fc2(register_module("fc2", torch::nn::Linear(s.dense, 2))) {}
 
 torch::Tensor Cnn1dImpl::forward(torch::Tensor x) {
-  x = torch::max_pool1d(torch::relu(bn(conv(x.unsqueeze(1)))), 2);
-  return fc2(torch::relu(fc1(x.flatten(1))));
+  x = torch::relu(bn(conv(x.unsqueeze(1))));
+  if (spec.pool > 1) x = torch::max_pool1d(x, spec.pool);
+  x = torch::relu(fc1(x.flatten(1)));
+  if (spec.dropout > 0) x = torch::dropout(x, spec.dropout, is_training());
+  return fc2(x);
 }
 
 MlpImpl::MlpImpl(int64_t length)
@@ -23,10 +30,10 @@ torch::Tensor MlpImpl::forward(torch::Tensor x) {
   return fc3(torch::relu(fc2(torch::relu(fc1(x)))));
 }
 
-torch::nn::AnyModule make_network(Arch arch, int64_t length) {
+torch::nn::AnyModule make_network(Arch arch, int64_t length, const CnnSpec& cnn) {
   switch (arch) {
     case Arch::kCnn1d:
-      return torch::nn::AnyModule(Cnn1d(length));
+      return torch::nn::AnyModule(Cnn1d(length, cnn));
     case Arch::kMlp:
       return torch::nn::AnyModule(Mlp(length));
     case Arch::kLstm:

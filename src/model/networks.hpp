@@ -11,10 +11,12 @@ namespace scapredict::model {
 /// Values per recurrent time step: a spectrum is read as a sequence of 16-value steps.
 inline constexpr int64_t kRecurrentStep = 16;
 
-/// The paper's network: Conv1d(16, k8, s8) + BatchNorm + ReLU + MaxPool(2), Dense 40, Dense 2.
+/// The paper's network: Conv1d(16, k8, s8) + BatchNorm + ReLU + MaxPool(2), Dense 40, Dense 2;
+/// other shapes through `spec` (dropout after Dense's ReLU, in training only).
 struct Cnn1dImpl : torch::nn::Module {
-  explicit Cnn1dImpl(int64_t length);
+  explicit Cnn1dImpl(int64_t length, const CnnSpec& spec = {});
   torch::Tensor forward(torch::Tensor x);
+  CnnSpec spec;
   torch::nn::Conv1d conv;
   torch::nn::BatchNorm1d bn;
   torch::nn::Linear fc1, fc2;
@@ -52,6 +54,6 @@ using RnnImpl = RecurrentImpl<torch::nn::RNN, torch::nn::RNNOptions>;
 
 /// A fresh network of `arch` for inputs of `length` values (parameters drawn from LibTorch's
 /// generator: seed it first).
-torch::nn::AnyModule make_network(Arch arch, int64_t length);
+torch::nn::AnyModule make_network(Arch arch, int64_t length, const CnnSpec& cnn = {});
 
 }  // namespace scapredict::model

@@ -1,0 +1,464 @@
+#include "eval/search.hpp"
+
+#include <dlib/global_optimization.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <tuple>
+
+#include "data/minutes.hpp"
+#include "scapredict/version.hpp"
+#include "stats/gp.hpp"
+#include "train/experiment.hpp"
+
+namespace scapredict::eval {
+
+nlohmann::json Candidate::to_json() const {
+  return {
+      {"cnn", cnn.to_json()}, {"learning_rate", learning_rate}, {"epochs", epochs}, {"bins", bins}};
+}
+
+Candidate Candidate::paper(const RunConfig& run) {
+  Candidate c;
+  c.epochs = run.epochs;
+  return c;
+}
+
+Candidate decode(const SearchPoint& u) {
+  auto pick = [](double v, int n) { return std::clamp(static_cast<int>(v * n), 0, n - 1); };
+  static constexpr int kFilters[] = {4, 8, 12, 16, 24, 32};
+  static constexpr int kPools[] = {1, 2, 4};
+  static constexpr std::size_t kBins[] = {256, 512, 1024, 2048};
+  Candidate c;
+  c.cnn.filters = kFilters[pick(u[0], 6)];
+  c.cnn.kernel = 2 + pick(u[1], 15);
+  c.cnn.stride = 1 + pick(u[2], c.cnn.kernel);
+  c.cnn.pool = kPools[pick(u[3], 3)];
+  c.cnn.dense = static_cast<int>(std::lround(8 * std::pow(16.0, std::clamp(u[4], 0.0, 1.0))));
+  c.cnn.dropout = 0.5 * std::clamp(u[5], 0.0, 1.0);
+  c.learning_rate = std::pow(10.0, -4 + 2 * std::clamp(u[6], 0.0, 1.0));
+  c.epochs = 5 + pick(u[7], 36);
+  c.bins = kBins[pick(u[8], 4)];
+  return c;
+}
+
+std::string to_string(SearchMethod m) {
+  switch (m) {
+    case SearchMethod::kBayes:
+      return "bo";
+    case SearchMethod::kRandom:
+      return "random";
+    case SearchMethod::kDlib:
+      return "dlib";
+    case SearchMethod::kPaper:
+      return "paper";
+  }
+  return "?";
+}
+
+SearchMethod parse_search_method(const std::string& s) {
+  for (auto m :
+       {SearchMethod::kBayes, SearchMethod::kRandom, SearchMethod::kDlib, SearchMethod::kPaper})
+    if (to_string(m) == s) return m;
+  throw Error("unknown search method '" + s + "' (bo, random, dlib, paper)");
+}
+
+nlohmann::json SearchConfig::to_json() const {
+  nlohmann::json ms = nlohmann::json::array();
+  for (auto m : methods) ms.push_back(to_string(m));
+  return {{"methods", ms},
+          {"trials", trials},
+          {"outer_folds", outer_folds},
+          {"inner_folds", inner_folds},
+          {"initial_random", initial_random}};
+}
+
+void SearchConfig::validate() const {
+  if (methods.empty()) throw Error("search: no method");
+  if (trials < 1 || trials > 10000) throw Error("search: trials must be 1 to 10000");
+  if (outer_folds < 2 || outer_folds > 50) throw Error("search: outer folds must be 2 to 50");
+  if (inner_folds < 2 || inner_folds > 50) throw Error("search: inner folds must be 2 to 50");
+  if (initial_random < 2 || initial_random > trials + 2)
+    throw Error("search: the initial random trials must be 2 to trials");
+}
+
+namespace {
+
+// Every patient's labelled minutes, with their features cached per bin count.
+struct Pool {
+  data::PreparedMinutes pm;
+  std::vector<data::MinuteRef> refs;
+  std::vector<int> patient_of;                 // refs[i] belongs to patients[patient_of[i]]
+  std::vector<std::pair<bool, int>> patients;  // (SCD?, index in the cohort's list)
+  std::map<std::size_t, std::vector<std::vector<float>>> by_bins;
+
+  const std::vector<std::vector<float>>& x(std::size_t bins) {
+    auto it = by_bins.find(bins);
+    if (it != by_bins.end()) return it->second;
+    features::FeatureConfig f;
+    f.bins = bins;
+    return by_bins.emplace(bins, train::make_dataset(pm, refs, f).x).first->second;
+  }
+};
+
+// Patients into k folds, each group (SCD, normal) shuffled on its own: fold i % k.
+std::vector<int> assign_folds(const Pool& pool, const std::vector<int>& subset, int k,
+                              std::uint64_t seed) {
+  std::vector<int> fold(pool.patients.size(), -1);
+  std::mt19937_64 rng(seed);
+  for (bool scd : {true, false}) {
+    std::vector<int> group;
+    for (int p : subset)
+      if (pool.patients[static_cast<std::size_t>(p)].first == scd) group.push_back(p);
+    std::shuffle(group.begin(), group.end(), rng);
+    for (std::size_t i = 0; i < group.size(); ++i)
+      fold[static_cast<std::size_t>(group[i])] = static_cast<int>(i % static_cast<std::size_t>(k));
+  }
+  return fold;
+}
+
+struct Scores {
+  double auroc = 0.5, accuracy = 0;
+  int minutes = 0;
+};
+
+// Trains `c` on the minutes of patients `train` and scores those of `test`.
+Scores fit_and_score(Pool& pool, const Candidate& c, const std::vector<char>& train,
+                     const std::vector<char>& test, std::uint64_t seed) {
+  const auto& x = pool.x(c.bins);
+  model::Dataset tr, te;
+  for (std::size_t i = 0; i < pool.refs.size(); ++i) {
+    const auto p = static_cast<std::size_t>(pool.patient_of[i]);
+    auto* d = train[p] ? &tr : test[p] ? &te : nullptr;
+    if (!d) continue;
+    d->x.push_back(x[i]);
+    d->y.push_back(pool.refs[i].scd ? 1 : 0);
+  }
+  Scores s;
+  s.minutes = static_cast<int>(te.x.size());
+  if (tr.x.empty() || te.x.empty()) return s;
+  model::TrainConfig tc;
+  tc.epochs = c.epochs;
+  tc.learning_rate = c.learning_rate;
+  tc.seed = seed;
+  tc.cnn = c.cnn;
+  features::FeatureConfig f;
+  f.bins = c.bins;
+  try {
+    const auto clf = model::Classifier::train(tr, model::Arch::kCnn1d, f, tc);
+    const auto p = clf.predict_proba(te.x);
+    const double a = stats::auroc(p, te.y);
+    s.auroc = std::isfinite(a) ? a : 0.5;
+    int right = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) right += (p[i] >= 0.5) == (te.y[i] == 1);
+    s.accuracy = static_cast<double>(right) / static_cast<double>(p.size());
+  } catch (const model::ModelError&) {  // a shape this input cannot take: the worst score
+    s.auroc = 0;
+  }
+  return s;
+}
+
+// The journal: one JSON object per line, the first naming the search's settings.
+class Journal {
+ public:
+  Journal(std::filesystem::path path, nlohmann::json key) : path_(std::move(path)) {
+    if (path_.empty()) return;
+    key_ = key.dump();
+    std::ifstream in(path_);
+    if (!in) return;
+    std::string line;
+    if (!std::getline(in, line)) return;
+    nlohmann::json first = nlohmann::json::parse(line, nullptr, false);
+    if (first.is_discarded() || first.value("search", nlohmann::json()).dump() != key_)
+      throw Error(path_.string() +
+                  ": a journal of another search (different data or settings); name another "
+                  "--journal");
+    while (std::getline(in, line)) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded()) break;  // a line cut by a kill: what follows is evaluated again
+      try {
+        SearchPoint u{};
+        for (std::size_t i = 0; i < kSearchDims; ++i) u[i] = j.at("u").at(i).get<double>();
+        entries_[{j.at("method").get<std::string>(), j.at("outer").get<int>(),
+                  j.at("index").get<int>()}] = {u, j.at("inner_auroc").get<double>()};
+      } catch (const nlohmann::json::exception&) {
+        break;
+      }
+    }
+  }
+  std::optional<double> find(const Trial& t) const {
+    auto it = entries_.find({to_string(t.method), t.outer_fold, t.index});
+    if (it == entries_.end() || it->second.first != t.u) return std::nullopt;
+    return it->second.second;
+  }
+  void append(const Trial& t) {
+    if (path_.empty()) return;
+    const bool fresh = !std::filesystem::exists(path_);
+    std::ofstream out(path_, std::ios::app);
+    if (fresh) out << nlohmann::json{{"search", nlohmann::json::parse(key_)}}.dump() << "\n";
+    out << nlohmann::json{{"method", to_string(t.method)},
+                          {"outer", t.outer_fold},
+                          {"index", t.index},
+                          {"u", t.u},
+                          {"candidate", t.candidate.to_json()},
+                          {"inner_auroc", t.inner_auroc},
+                          {"seconds", t.seconds}}
+               .dump()
+        << "\n";
+    out.flush();
+    if (!out) throw Error(path_.string() + ": cannot write the journal");
+  }
+
+ private:
+  std::filesystem::path path_;
+  std::string key_;
+  std::map<std::tuple<std::string, int, int>, std::pair<SearchPoint, double>> entries_;
+};
+
+// The paper's network is one fixed point; its "u" marks it in the journal.
+constexpr double kPaperMark = -1;
+
+}  // namespace
+
+nlohmann::json SearchResult::to_json() const {
+  nlohmann::json ms = nlohmann::json::array();
+  for (const auto& m : methods) {
+    nlohmann::json folds = nlohmann::json::array();
+    for (const auto& f : m.folds)
+      folds.push_back({{"fold", f.fold},
+                       {"chosen", f.chosen.to_json()},
+                       {"inner_auroc", f.inner_auroc},
+                       {"outer_auroc", f.outer_auroc},
+                       {"outer_accuracy", f.outer_accuracy},
+                       {"test_patients", f.test_patients},
+                       {"test_minutes", f.test_minutes}});
+    ms.push_back({{"method", to_string(m.method)},
+                  {"outer_auroc", stats::to_json(m.outer_auroc)},
+                  {"outer_accuracy", stats::to_json(m.outer_accuracy)},
+                  {"folds", folds},
+                  {"seconds", m.seconds},
+                  {"trials_evaluated", m.trials_evaluated},
+                  {"trials_from_journal", m.trials_from_journal}});
+  }
+  nlohmann::json ts = nlohmann::json::array();
+  for (const auto& t : trials)
+    ts.push_back({{"method", to_string(t.method)},
+                  {"outer", t.outer_fold},
+                  {"index", t.index},
+                  {"candidate", t.candidate.to_json()},
+                  {"inner_auroc", t.inner_auroc},
+                  {"seconds", t.seconds},
+                  {"from_journal", t.from_journal}});
+  auto protocol_json = protocol.to_json();
+  protocol_json["seed"] = run.seed;
+  return {{"data_source", data_source},
+          {"simulated", simulated},
+          {"scapredict_version", kVersion},
+          {"protocol", protocol_json},
+          {"run", run.to_json()},
+          {"search", config.to_json()},
+          {"patients", {{"scd", scd_patients}, {"normal", normal_patients}}},
+          {"minutes", minutes},
+          {"methods", ms},
+          {"trials", ts},
+          {"seconds", seconds}};
+}
+
+SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& protocol,
+                        const RunConfig& run, const SearchConfig& config,
+                        const ProgressFn& progress) {
+  config.validate();
+  const auto t0 = std::chrono::steady_clock::now();
+  SearchResult res;
+  res.data_source = cohort.source.description;
+  res.simulated = cohort.source.simulated;
+  res.run = run;
+  res.protocol = protocol;
+  res.config = config;
+  Pool pool;
+  pool.pm = data::read_plans(cohort, protocol, run, {data::plan_all_patients(cohort, protocol)});
+  pool.refs = pool.pm.plans.at(0).train;
+  std::map<std::pair<bool, int>, int> index;
+  for (const auto& r : pool.refs) {
+    const auto key = std::make_pair(r.scd, r.patient);
+    auto it = index.find(key);
+    if (it == index.end()) {
+      it = index.emplace(key, static_cast<int>(pool.patients.size())).first;
+      pool.patients.push_back(key);
+      (r.scd ? res.scd_patients : res.normal_patients) += 1;
+    }
+    pool.patient_of.push_back(it->second);
+  }
+  res.minutes = static_cast<int>(pool.refs.size());
+  if (res.scd_patients < config.outer_folds * config.inner_folds / 2 + 1 ||
+      res.normal_patients < config.outer_folds * config.inner_folds / 2 + 1)
+    throw Error(cohort.source.description + ": too few patients for " +
+                std::to_string(config.outer_folds) + " outer and " +
+                std::to_string(config.inner_folds) + " inner folds (" +
+                std::to_string(res.scd_patients) + " SCD, " + std::to_string(res.normal_patients) +
+                " normal)");
+  nlohmann::json key = {{"data_source", res.data_source},
+                        {"protocol", protocol.to_json()},
+                        {"seed", run.seed},
+                        {"epochs", run.epochs},
+                        {"search", config.to_json()}};
+  Journal journal(config.journal, key);
+
+  std::vector<int> everyone(pool.patients.size());
+  for (std::size_t i = 0; i < everyone.size(); ++i) everyone[i] = static_cast<int>(i);
+  const auto outer = assign_folds(pool, everyone, config.outer_folds,
+                                  derive_seed(run.seed, SeedUse::kSplits) + 50000);
+  std::size_t total = 0;
+  for (auto m : config.methods)
+    total += static_cast<std::size_t>(config.outer_folds) *
+             (m == SearchMethod::kPaper ? 1 : static_cast<std::size_t>(config.trials));
+  const ProgressTracker tracker(progress, "search", "trial", total);
+  std::size_t done = 0;
+
+  for (std::size_t mi = 0; mi < config.methods.size(); ++mi) {
+    const auto method = config.methods[mi];
+    const auto tm = std::chrono::steady_clock::now();
+    MethodResult mr;
+    mr.method = method;
+    std::vector<double> auroc, accuracy;
+    for (int fold = 0; fold < config.outer_folds; ++fold) {
+      std::vector<int> outer_train;
+      std::vector<char> test(pool.patients.size(), 0), train_all(pool.patients.size(), 0);
+      for (std::size_t p = 0; p < pool.patients.size(); ++p) {
+        if (outer[p] == fold) {
+          test[p] = 1;
+        } else {
+          train_all[p] = 1;
+          outer_train.push_back(static_cast<int>(p));
+        }
+      }
+      const auto inner = assign_folds(
+          pool, outer_train, config.inner_folds,
+          derive_seed(run.seed, SeedUse::kSplits) + 50001 + static_cast<std::uint64_t>(fold));
+      // One candidate's score: the mean AUROC over the inner folds, each trained with the same
+      // seed whatever the candidate.
+      auto inner_score = [&](const Candidate& c) {
+        double sum = 0;
+        for (int k = 0; k < config.inner_folds; ++k) {
+          std::vector<char> tr(pool.patients.size(), 0), va(pool.patients.size(), 0);
+          for (int p : outer_train)
+            (inner[static_cast<std::size_t>(p)] == k ? va : tr)[static_cast<std::size_t>(p)] = 1;
+          sum += fit_and_score(pool, c, tr, va,
+                               derive_seed(run.seed, SeedUse::kTraining,
+                                           60000 + 100 * static_cast<std::uint64_t>(fold) +
+                                               static_cast<std::uint64_t>(k)))
+                     .auroc;
+        }
+        return sum / config.inner_folds;
+      };
+      std::vector<Trial> fold_trials;
+      auto evaluate = [&](const SearchPoint& u, const Candidate& c) {
+        Trial t;
+        t.method = method;
+        t.outer_fold = fold;
+        t.index = static_cast<int>(fold_trials.size());
+        t.u = u;
+        t.candidate = c;
+        if (auto cached = journal.find(t)) {
+          t.inner_auroc = *cached;
+          t.from_journal = true;
+          ++mr.trials_from_journal;
+        } else {
+          const auto ts = std::chrono::steady_clock::now();
+          t.inner_auroc = inner_score(c);
+          t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count();
+          journal.append(t);
+          ++mr.trials_evaluated;
+        }
+        fold_trials.push_back(t);
+        tracker.report(++done, to_string(method) + " fold " + std::to_string(fold + 1));
+        return t.inner_auroc;
+      };
+      std::mt19937_64 rng(run.seed * 1000003ull + 101ull * static_cast<std::uint64_t>(fold) +
+                          static_cast<std::uint64_t>(method));
+      std::uniform_real_distribution<double> uni(0, 1);
+      auto random_point = [&] {
+        SearchPoint u{};
+        for (auto& v : u) v = uni(rng);
+        return u;
+      };
+      switch (method) {
+        case SearchMethod::kPaper: {
+          SearchPoint u{};
+          u.fill(kPaperMark);
+          evaluate(u, Candidate::paper(run));
+          break;
+        }
+        case SearchMethod::kRandom:
+          for (int i = 0; i < config.trials; ++i) {
+            const auto u = random_point();
+            evaluate(u, decode(u));
+          }
+          break;
+        case SearchMethod::kBayes: {
+          std::vector<std::vector<double>> xs;
+          std::vector<double> ys;
+          for (int i = 0; i < config.trials; ++i) {
+            SearchPoint u{};
+            if (i < config.initial_random) {
+              u = random_point();
+            } else {
+              const stats::GaussianProcess gp(xs, ys);
+              const auto p = stats::maximise_expected_improvement(gp, xs, ys, rng());
+              std::copy(p.begin(), p.end(), u.begin());
+            }
+            ys.push_back(evaluate(u, decode(u)));
+            xs.emplace_back(u.begin(), u.end());
+          }
+          break;
+        }
+        case SearchMethod::kDlib: {
+          dlib::matrix<double, 0, 1> lo(kSearchDims), hi(kSearchDims);
+          for (std::size_t i = 0; i < kSearchDims; ++i)
+            lo(static_cast<long>(i)) = 0, hi(static_cast<long>(i)) = 1;
+          dlib::find_max_global(
+              [&](const dlib::matrix<double, 0, 1>& v) {
+                SearchPoint u{};
+                for (std::size_t i = 0; i < kSearchDims; ++i)
+                  u[i] = std::clamp(v(static_cast<long>(i)), 0.0, 1.0);
+                return evaluate(u, decode(u));
+              },
+              lo, hi, dlib::max_function_calls(static_cast<std::size_t>(config.trials)));
+          break;
+        }
+      }
+      // The best candidate (the first of equals), retrained on every outer training patient.
+      const auto best = std::max_element(
+          fold_trials.begin(), fold_trials.end(),
+          [](const Trial& a, const Trial& b) { return a.inner_auroc < b.inner_auroc; });
+      OuterFold of;
+      of.fold = fold;
+      of.chosen = best->candidate;
+      of.inner_auroc = best->inner_auroc;
+      const auto s = fit_and_score(
+          pool, of.chosen, train_all, test,
+          derive_seed(run.seed, SeedUse::kTraining, 70000 + static_cast<std::uint64_t>(fold)));
+      of.outer_auroc = s.auroc;
+      of.outer_accuracy = s.accuracy;
+      of.test_minutes = s.minutes;
+      for (char t : test) of.test_patients += t;
+      auroc.push_back(s.auroc);
+      accuracy.push_back(s.accuracy);
+      mr.folds.push_back(of);
+      res.trials.insert(res.trials.end(), fold_trials.begin(), fold_trials.end());
+    }
+    mr.outer_auroc = stats::mean_ci95(auroc);
+    mr.outer_accuracy = stats::mean_ci95(accuracy);
+    mr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - tm).count();
+    res.methods.push_back(mr);
+  }
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace scapredict::eval
