@@ -1,4 +1,6 @@
 // train, evaluate, predict, reproduce: the paper's method and its application.
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -7,13 +9,16 @@
 #include "commands.hpp"
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "data/beat_cohort.hpp"
 #include "data_dir.hpp"
 #include "eval/evaluate.hpp"
+#include "eval/real_rhythm.hpp"
 #include "flags.hpp"
 #include "infer/classifier_scorer.hpp"
 #include "progress.hpp"
 #include "report/real_report.hpp"
 #include "report/reproduce_report.hpp"
+#include "report/search_report.hpp"
 #include "score.hpp"
 #include "train/fit.hpp"
 
@@ -215,10 +220,83 @@ void add_reproduce(CLI::App& app) {
 
 }  // namespace
 
+void add_search(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "search", "The paper's Bayesian architecture search, nested: BO, random, dlib, the paper");
+  auto d = std::make_shared<DataFlags>();
+  auto out = std::make_shared<std::string>();
+  auto methods = std::make_shared<std::vector<std::string>>();
+  auto cfg = std::make_shared<eval::SearchConfig>();
+  auto journal = std::make_shared<std::string>();
+  auto run = std::make_shared<RunConfig>();
+  d->add(cmd);
+  cmd->add_option("--out", *out, "Output directory (SEARCH.md, search.json)")->required();
+  cmd->add_option("--method", *methods, "bo, random, dlib, paper (repeatable; default all)")
+      ->check(one_of({"bo", "random", "dlib", "paper"}, "search method"));
+  cmd->add_option("--trials", cfg->trials, "Trials per method and outer fold")
+      ->check(whole_range(2, 10000));
+  cmd->add_option("--outer-folds", cfg->outer_folds, "Outer folds (by patient)")
+      ->check(whole_range(2, 50));
+  cmd->add_option("--inner-folds", cfg->inner_folds, "Inner folds (by patient)")
+      ->check(whole_range(2, 50));
+  cmd->add_option("--initial-random", cfg->initial_random,
+                  "BO: uniform trials before the surrogate leads")
+      ->check(whole_range(2, 10000));
+  cmd->add_option("--journal", *journal,
+                  "JSON lines of every trial; a run with the same settings resumes from it");
+  auto beats = std::make_shared<std::string>();
+  cmd->add_option("--beats", *beats,
+                  "Search on REAL SDDB/NSRDB beat times rendered through one SIMULATED recorder "
+                  "(experiment 4 of docs/real-ecg-method.md; DIR holds sddb-beats/, nsrdb-beats/)")
+      ->excludes(cmd->get_option("--data"));
+  add_run_flags(cmd, *run, false);
+  cmd->callback([=] {
+    check_output_dir(*out);
+    if (!journal->empty()) check_writable(*journal);
+    if (!methods->empty()) {
+      cfg->methods.clear();
+      for (const auto& m : *methods) cfg->methods.push_back(eval::parse_search_method(m));
+    }
+    cfg->journal = *journal;
+    if (cfg->initial_random > cfg->trials)
+      throw CLI::ValidationError("--initial-random", "more than --trials");
+    apply_threads(*run);
+    data::Cohort c;
+    std::filesystem::path scratch;
+    if (!beats->empty()) {
+      // The rendered records live in a folder under --out for the run and are removed after.
+      create_output_dir(*out);
+      scratch =
+          std::filesystem::path(*out) / (".scapredict-search-render-" + std::to_string(::getpid()));
+      auto rr = eval::RealRhythmConfig::preregistered();
+      rr.run.seed = run->seed;
+      c = eval::render_one_recorder(data::load_beat_cohort(*beats), rr, scratch, stderr_progress());
+    } else {
+      c = load_data(*d);
+    }
+    struct Cleanup {
+      std::filesystem::path p;
+      ~Cleanup() {
+        std::error_code ec;
+        if (!p.empty()) std::filesystem::remove_all(p, ec);
+      }
+    } cleanup{scratch};
+    const auto r = eval::run_search(c, data::ProtocolConfig{}, *run, *cfg, stderr_progress());
+    report::write_search_report(r, *out);
+    std::cout << "Data: " << (r.simulated ? "SIMULATED: " : "") << c.source.description << "\n";
+    for (const auto& m : r.methods)
+      std::cout << eval::to_string(m.method) << ": outer AUROC " << stats::percent_ci(m.outer_auroc)
+                << " %, accuracy " << stats::percent_ci(m.outer_accuracy) << " %\n";
+    std::cout << "report written to " << (std::filesystem::path(*out) / "SEARCH.md").string()
+              << "\n";
+  });
+}
+
 void add_ml_commands(CLI::App& app) {
   add_train(app);
   add_evaluate(app);
   add_reproduce(app);
+  add_search(app);
 }
 
 }  // namespace scapredict::cli

@@ -151,6 +151,21 @@ RhythmSetting run_setting(const std::vector<sim::BeatSequence>& seqs, bool own_c
 
 }  // namespace
 
+data::Cohort render_one_recorder(const data::BeatCohort& beats, const RealRhythmConfig& c,
+                                 const fs::path& dir, const ProgressFn& progress) {
+  sim::BeatRenderConfig rc;
+  rc.out = dir;
+  rc.seed = c.run.seed;
+  rc.own_chains = false;
+  rc.beat_source = beats.cohort.source.description;
+  rc.threads = c.threads;
+  rc.progress = progress;
+  const auto truth = sim::render_beat_cohort(sequences(beats, c), rc);
+  auto cohort = data::load_cohort(dir);
+  cohort.source.description = truth.at("description").get<std::string>() + "; not clinical data";
+  return cohort;
+}
+
 RealRhythmResult run_real_rhythm(const data::BeatCohort& beats, const RealRhythmConfig& c,
                                  const ProgressFn& progress) {
   const auto t0 = std::chrono::steady_clock::now();

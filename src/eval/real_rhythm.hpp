@@ -54,6 +54,13 @@ struct RealRhythmResult {
   nlohmann::json to_json() const;
 };
 
+/// The cohort experiment 4 trains on in its one-recorder setting: `beats` rendered (as
+/// run_real_rhythm renders them) into `dir` with the SDDB-like recorder for every record, and
+/// loaded. Its source description names the real beat times and the simulated recorder, not the
+/// folder, which is the caller's to remove.
+data::Cohort render_one_recorder(const data::BeatCohort& beats, const RealRhythmConfig& config,
+                                 const std::filesystem::path& dir, const ProgressFn& progress = {});
+
 /// Renders `beats` twice (one recorder; own chains) into config.work and runs the protocol with
 /// the near and far horizons on each. SCD records are rendered from (far max + 5) minutes before
 /// onset to 1 minute after it; normals over normal_hours of their annotated span (the start drawn
