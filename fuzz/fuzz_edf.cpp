@@ -20,6 +20,7 @@
 
 #include <unistd.h>
 
+#include "fuzz_files.hpp"
 #include "io/source.hpp"
 
 namespace {
@@ -27,46 +28,9 @@ namespace {
 namespace fs = std::filesystem;
 namespace io = scapredict::io;
 
-fs::path g_dir;
-
-void remove_dir() {
-  std::error_code ec;
-  if (!g_dir.empty()) fs::remove_all(g_dir, ec);
-}
-
-bool write_bytes(const fs::path& path, std::string_view bytes) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return false;
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  return std::fclose(f) == 0 && ok;
-}
-
-bool same(double a, double b) {
-  return a == b || (std::isnan(a) && std::isnan(b));
-}
-
-// Whole and windowed reads of one channel must agree.
-void check_channel(const io::ChannelReader& r) {
-  const std::int64_t n = std::min<std::int64_t>(r.info().n_samples, 1 << 14);
-  const auto all = r.read_mv(0, n);
-  if (static_cast<std::int64_t>(all.size()) != n) __builtin_trap();
-  const std::int64_t windows[][2] = {
-      {n / 2, n - n / 2}, {n / 3, n / 4}, {0, std::min<std::int64_t>(n, 1)}, {n, 0}};
-  for (const auto& w : windows) {
-    const auto part = r.read_mv(w[0], w[1]);
-    if (static_cast<std::int64_t>(part.size()) != w[1]) __builtin_trap();
-    for (std::int64_t i = 0; i < w[1]; ++i)
-      if (!same(part[static_cast<std::size_t>(i)], all[static_cast<std::size_t>(w[0] + i)]))
-        __builtin_trap();
-  }
-  bool threw = false;
-  try {
-    (void)r.read_mv(r.info().n_samples, 1);
-  } catch (const io::IoError&) {
-    threw = true;
-  }
-  if (!threw) __builtin_trap();  // a window past the end must be refused
-}
+using scapredict::fuzz::check_channel;
+using scapredict::fuzz::scratch_dir;
+using scapredict::fuzz::write_bytes;
 
 // ---- seeds ----------------------------------------------------------------------------------
 
@@ -92,7 +56,7 @@ void write_seeds(const fs::path& dir) {
   const auto put = [&](const std::string& bytes) {
     write_bytes(dir / ("edf-seed-" + std::to_string(n++)), bytes);
   };
-  const fs::path tmp = g_dir / "seed.edf";
+  const fs::path tmp = scratch_dir() / "seed.edf";
   const int h = edfopen_file_writeonly(tmp.c_str(), EDFLIB_FILETYPE_EDFPLUS, 2);
   if (h >= 0) {
     edf_set_datarecord_duration(h, 25000);  // 0.25 s
@@ -134,22 +98,12 @@ void write_seeds(const fs::path& dir) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::string pattern = (fs::temp_directory_path() / "scapredict-fuzz-edf-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) {
-    std::perror("fuzz_edf: mkdtemp");
-    std::abort();
-  }
-  g_dir = pattern;
-  std::atexit(remove_dir);
-  if (const char* dir = std::getenv("SCAPREDICT_FUZZ_WRITE_SEEDS")) {
-    write_seeds(dir);
-    std::exit(0);
-  }
+  scapredict::fuzz::init_scratch("edf", write_seeds);
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const fs::path path = g_dir / "r.edf";
+  const fs::path path = scratch_dir() / "r.edf";
   if (!write_bytes(path, std::string_view(reinterpret_cast<const char*>(data), size))) return 0;
   for (const char* channel : {"0", "1"}) {
     try {

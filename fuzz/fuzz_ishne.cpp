@@ -19,6 +19,7 @@
 
 #include <unistd.h>
 
+#include "fuzz_files.hpp"
 #include "io/source.hpp"
 
 namespace {
@@ -26,46 +27,9 @@ namespace {
 namespace fs = std::filesystem;
 namespace io = scapredict::io;
 
-fs::path g_dir;
-
-void remove_dir() {
-  std::error_code ec;
-  if (!g_dir.empty()) fs::remove_all(g_dir, ec);
-}
-
-bool write_bytes(const fs::path& path, std::string_view bytes) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return false;
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  return std::fclose(f) == 0 && ok;
-}
-
-bool same(double a, double b) {
-  return a == b || (std::isnan(a) && std::isnan(b));
-}
-
-// Whole and windowed reads of one channel must agree.
-void check_channel(const io::ChannelReader& r) {
-  const std::int64_t n = std::min<std::int64_t>(r.info().n_samples, 1 << 14);
-  const auto all = r.read_mv(0, n);
-  if (static_cast<std::int64_t>(all.size()) != n) __builtin_trap();
-  const std::int64_t windows[][2] = {
-      {n / 2, n - n / 2}, {n / 3, n / 4}, {0, std::min<std::int64_t>(n, 1)}, {n, 0}};
-  for (const auto& w : windows) {
-    const auto part = r.read_mv(w[0], w[1]);
-    if (static_cast<std::int64_t>(part.size()) != w[1]) __builtin_trap();
-    for (std::int64_t i = 0; i < w[1]; ++i)
-      if (!same(part[static_cast<std::size_t>(i)], all[static_cast<std::size_t>(w[0] + i)]))
-        __builtin_trap();
-  }
-  bool threw = false;
-  try {
-    (void)r.read_mv(r.info().n_samples, 1);
-  } catch (const io::IoError&) {
-    threw = true;
-  }
-  if (!threw) __builtin_trap();  // a window past the end must be refused
-}
+using scapredict::fuzz::check_channel;
+using scapredict::fuzz::scratch_dir;
+using scapredict::fuzz::write_bytes;
 
 // CRC-16/CCITT (0x1021, initial 0xFFFF) of bytes 10 .. 522 + var length, as the reader checks it.
 std::uint16_t crc16(std::string_view bytes) {
@@ -155,22 +119,12 @@ void write_seeds(const fs::path& dir) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::string pattern = (fs::temp_directory_path() / "scapredict-fuzz-ishne-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) {
-    std::perror("fuzz_ishne: mkdtemp");
-    std::abort();
-  }
-  g_dir = pattern;
-  std::atexit(remove_dir);
-  if (const char* dir = std::getenv("SCAPREDICT_FUZZ_WRITE_SEEDS")) {
-    write_seeds(dir);
-    std::exit(0);
-  }
+  scapredict::fuzz::init_scratch("ishne", write_seeds);
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const fs::path path = g_dir / "r.ecg";
+  const fs::path path = scratch_dir() / "r.ecg";
   std::string bytes(reinterpret_cast<const char*>(data), size);
   if (size > 520 && (data[520] & 1) == 0) fix_crc(bytes);
   if (!write_bytes(path, bytes)) return 0;

@@ -24,6 +24,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "fuzz_files.hpp"
 #include "io/annotation.hpp"
 #include "io/header.hpp"
 #include "io/inspect.hpp"
@@ -34,25 +35,14 @@ namespace {
 namespace fs = std::filesystem;
 namespace io = scapredict::io;
 
-fs::path g_dir;
-
-void remove_dir() {
-  std::error_code ec;
-  if (!g_dir.empty()) fs::remove_all(g_dir, ec);
-}
-
 // A file name the target may create in its directory: no path, not too long.
 bool plain_name(const std::string& name) {
   return !name.empty() && name.size() <= 64 && name != "." && name != ".." &&
          name.find('/') == std::string::npos;
 }
 
-bool write_bytes(const fs::path& path, std::string_view bytes) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return false;
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  return std::fclose(f) == 0 && ok;
-}
+using scapredict::fuzz::scratch_dir;
+using scapredict::fuzz::write_bytes;
 
 std::string pack(std::string_view header, std::string_view annotations, std::string_view signal) {
   std::string out(header);
@@ -249,7 +239,7 @@ void real_seed(SeedWriter& w, const fs::path& record, const fs::path& tmp) {
 void write_seeds(const fs::path& dir) {
   fs::create_directories(dir);
   SeedWriter w{dir};
-  const fs::path tmp = g_dir / "seeds";
+  const fs::path tmp = scratch_dir() / "seeds";
   fs::create_directories(tmp);
   written_seeds(w, tmp);
   format_seeds(w);
@@ -274,17 +264,7 @@ void write_seeds(const fs::path& dir) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::string pattern = (fs::temp_directory_path() / "scapredict-fuzz-record-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) {
-    std::perror("fuzz_record: mkdtemp");
-    std::abort();
-  }
-  g_dir = pattern;
-  std::atexit(remove_dir);
-  if (const char* dir = std::getenv("SCAPREDICT_FUZZ_WRITE_SEEDS")) {
-    write_seeds(dir);
-    std::exit(0);
-  }
+  scapredict::fuzz::init_scratch("record", write_seeds);
   return 0;
 }
 
@@ -313,19 +293,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const scapredict::Error&) {
     return 0;
   }
-  for (const auto& entry : fs::directory_iterator(g_dir)) fs::remove_all(entry.path());
+  for (const auto& entry : fs::directory_iterator(scratch_dir())) fs::remove_all(entry.path());
   for (const auto& f : files)
-    if (!write_bytes(g_dir / f, signal)) return 0;
-  if (!write_bytes(g_dir / "r.hea", header)) return 0;
-  if (!ann.empty() && !write_bytes(g_dir / "r.atr", ann)) return 0;
+    if (!write_bytes(scratch_dir() / f, signal)) return 0;
+  if (!write_bytes(scratch_dir() / "r.hea", header)) return 0;
+  if (!ann.empty() && !write_bytes(scratch_dir() / "r.atr", ann)) return 0;
 
   try {
-    const io::Record rec(g_dir / "r");
+    const io::Record rec(scratch_dir() / "r");
     check_windows(rec);
   } catch (const scapredict::Error&) {
   }
   try {
-    const auto report = io::inspect(g_dir / "r");
+    const auto report = io::inspect(scratch_dir() / "r");
     (void)io::to_text(report);
     (void)scapredict::json_text(io::to_json(report));
   } catch (const scapredict::Error&) {
