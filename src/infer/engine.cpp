@@ -279,13 +279,7 @@ void Engine::transpose_conv() {
 }
 
 Engine Engine::load(const std::filesystem::path& path) {
-  std::string bytes;
-  try {
-    bytes = read_file(path);
-  } catch (const Error&) {
-    throw EngineError(path.string() + ": cannot open model file");
-  }
-  const auto file = model::decode_model_file(bytes, path.string());
+  const auto file = model::read_model_file(path);
   return from_header(file.header, path.string());
 }
 

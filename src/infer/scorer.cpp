@@ -54,13 +54,7 @@ EngineScorer EngineScorer::from_header(const nlohmann::json& h, const std::strin
 }
 
 EngineScorer EngineScorer::load(const std::filesystem::path& path) {
-  std::string bytes;
-  try {
-    bytes = read_file(path);
-  } catch (const Error&) {
-    throw EngineError(path.string() + ": cannot open model file");
-  }
-  const auto file = model::decode_model_file(bytes, path.string());
+  const auto file = model::read_model_file(path);
   return from_header(file.header, path.string());
 }
 

@@ -108,10 +108,7 @@ class EdfChannel final : public ChannelReader {
   }
 
   std::vector<double> read_mv(std::int64_t start, std::int64_t count) const override {
-    if (start < 0 || count < 0 || start > info_.n_samples - count)
-      throw IoError(info_.source + ": samples [" + std::to_string(start) + ", " +
-                    std::to_string(start + count) + ") lie outside the signal (" +
-                    std::to_string(info_.n_samples) + " samples)");
+    check_window(start, count);
     std::vector<double> out(static_cast<std::size_t>(count));
     if (count == 0) return out;
     constexpr std::int64_t kChunk = 1 << 16;

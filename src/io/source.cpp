@@ -42,10 +42,7 @@ class WfdbChannel final : public ChannelReader {
   }
 
   std::vector<double> read_mv(std::int64_t start, std::int64_t count) const override {
-    if (start < 0 || count < 0 || start > info_.n_samples - count)
-      throw IoError(info_.source + ": samples [" + std::to_string(start) + ", " +
-                    std::to_string(start + count) + ") lie outside the signal (" +
-                    std::to_string(info_.n_samples) + " samples)");
+    check_window(start, count);
     const std::int64_t f0 = start / spf_, f1 = (start + count + spf_ - 1) / spf_;
     const auto adu = rec_.read_adu_unchecked(signal_, f0, f1 - f0);  // summed here instead
     const auto& spec = rec_.header().signals[static_cast<std::size_t>(signal_)];
@@ -97,6 +94,13 @@ std::string lower(std::string s) {
 }
 
 }  // namespace
+
+void ChannelReader::check_window(std::int64_t start, std::int64_t count) const {
+  if (start < 0 || count < 0 || start > info_.n_samples - count)
+    throw IoError(info_.source + ": samples [" + std::to_string(start) + ", " +
+                  std::to_string(start + count) + ") lie outside the signal (" +
+                  std::to_string(info_.n_samples) + " samples)");
+}
 
 std::optional<double> millivolts_per_unit(const std::string& units) {
   if (units == "mV" || units == "mv" || units.empty()) return 1.0;  // WFDB's default is mV

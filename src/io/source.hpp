@@ -45,6 +45,8 @@ class ChannelReader {
   virtual void finish() const {}
 
  protected:
+  /// Throws IoError naming the file unless [start, start + count) lies within the channel.
+  void check_window(std::int64_t start, std::int64_t count) const;
   ChannelInfo info_;
 };
 

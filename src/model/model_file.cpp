@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/atomic_file.hpp"
 #include "common/text.hpp"
 
 namespace scapredict::model {
@@ -207,6 +208,16 @@ std::vector<EngineTensor> decode_engine_tensors(const nlohmann::json& engine,
     throw ModelError(source + ": corrupt engine section");
   }
   return out;
+}
+
+ModelFile read_model_file(const std::filesystem::path& path) {
+  std::string bytes;
+  try {
+    bytes = read_file(path);
+  } catch (const Error&) {
+    throw ModelError(path.string() + ": cannot open model file");
+  }
+  return decode_model_file(bytes, path.string());
 }
 
 }  // namespace scapredict::model

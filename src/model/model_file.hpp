@@ -10,6 +10,7 @@
 // network's tensors for the LibTorch-free engine, docs/engine.md), each as compact JSON, in that
 // order, as 16 hex digits.
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,10 @@ std::string encode_model_file(nlohmann::json header, std::string_view weights);
 /// Parses and checks a model file's bytes: magic, lengths, JSON header, format and version, the
 /// checksum. Throws ModelError "<source>: <problem>" for anything else.
 ModelFile decode_model_file(std::string_view bytes, const std::string& source);
+
+/// Reads and decodes a model file. Throws ModelError "<path>: cannot open model file" or what
+/// decode_model_file throws.
+ModelFile read_model_file(const std::filesystem::path& path);
 
 /// One float tensor of a network, for the engine section of a model file.
 struct EngineTensor {
