@@ -211,5 +211,5 @@ TEST(Engine, BadInputsAndModelsAreErrors) {
   text[at] = text[at] == 'A' ? 'B' : 'A';
   write_file_atomic(dir / "tampered.spm", text);
   EXPECT_THROW(infer::Engine::load(dir / "tampered.spm"), model::ModelError);
-  EXPECT_THROW(infer::Engine::load(dir / "absent.spm"), infer::EngineError);
+  EXPECT_THROW(infer::Engine::load(dir / "absent.spm"), model::ModelError);
 }
