@@ -126,6 +126,9 @@ TEST(Search, NestedRunIsDeterministicKeepsPatientsApartAndResumesFromItsJournal)
   }
   EXPECT_GT(evaluated, 0);
   EXPECT_GT(replayed, 0);
+  // The journal the cut run completed replays whole: the cut line was dropped, not glued to.
+  const auto d = eval::run_search(cohort, pc, run, cfg);
+  for (const auto& m : d.methods) EXPECT_EQ(m.trials_evaluated, 0) << eval::to_string(m.method);
   ASSERT_EQ(c.trials.size(), a.trials.size());
   for (std::size_t i = 0; i < a.trials.size(); ++i)
     EXPECT_EQ(c.trials[i].inner_auroc, a.trials[i].inner_auroc) << "trial " << i;

@@ -251,36 +251,38 @@ void add_search(CLI::App& app) {
       ->excludes(cmd->get_option("--data"));
   add_run_flags(cmd, *run, false);
   cmd->callback([=] {
-    check_output_dir(*out);
+    create_output_dir(*out);  // the journal may live in it
     if (!journal->empty()) check_writable(*journal);
     if (!methods->empty()) {
       cfg->methods.clear();
       for (const auto& m : *methods) cfg->methods.push_back(eval::parse_search_method(m));
     }
     cfg->journal = *journal;
-    if (cfg->initial_random > cfg->trials)
+    if (cmd->get_option("--initial-random")->count() == 0)
+      cfg->initial_random = std::min(cfg->initial_random, cfg->trials);
+    else if (cfg->initial_random > cfg->trials)
       throw CLI::ValidationError("--initial-random", "more than --trials");
     apply_threads(*run);
-    data::Cohort c;
-    std::filesystem::path scratch;
-    if (!beats->empty()) {
-      // The rendered records live in a folder under --out for the run and are removed after.
-      create_output_dir(*out);
-      scratch =
-          std::filesystem::path(*out) / (".scapredict-search-render-" + std::to_string(::getpid()));
-      auto rr = eval::RealRhythmConfig::preregistered();
-      rr.run.seed = run->seed;
-      c = eval::render_one_recorder(data::load_beat_cohort(*beats), rr, scratch, stderr_progress());
-    } else {
-      c = load_data(*d);
-    }
+    // Rendered records (--beats) live in a folder under --out for the run, removed after it
+    // however it ends.
     struct Cleanup {
       std::filesystem::path p;
       ~Cleanup() {
         std::error_code ec;
         if (!p.empty()) std::filesystem::remove_all(p, ec);
       }
-    } cleanup{scratch};
+    } cleanup;
+    data::Cohort c;
+    if (!beats->empty()) {
+      cleanup.p =
+          std::filesystem::path(*out) / (".scapredict-search-render-" + std::to_string(::getpid()));
+      auto rr = eval::RealRhythmConfig::preregistered();
+      rr.run.seed = run->seed;
+      c = eval::render_one_recorder(data::load_beat_cohort(*beats), rr, cleanup.p,
+                                    stderr_progress());
+    } else {
+      c = load_data(*d);
+    }
     const auto r = eval::run_search(c, data::ProtocolConfig{}, *run, *cfg, stderr_progress());
     report::write_search_report(r, *out);
     std::cout << "Data: " << (r.simulated ? "SIMULATED: " : "") << c.source.description << "\n";

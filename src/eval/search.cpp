@@ -5,10 +5,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <tuple>
 
 #include "data/minutes.hpp"
@@ -83,8 +87,8 @@ void SearchConfig::validate() const {
   if (trials < 1 || trials > 10000) throw Error("search: trials must be 1 to 10000");
   if (outer_folds < 2 || outer_folds > 50) throw Error("search: outer folds must be 2 to 50");
   if (inner_folds < 2 || inner_folds > 50) throw Error("search: inner folds must be 2 to 50");
-  if (initial_random < 2 || initial_random > trials + 2)
-    throw Error("search: the initial random trials must be 2 to trials");
+  if (initial_random < 1 || initial_random > trials)
+    throw Error("search: the initial random trials must be 1 to trials");
 }
 
 namespace {
@@ -169,38 +173,58 @@ class Journal {
   Journal(std::filesystem::path path, nlohmann::json key) : path_(std::move(path)) {
     if (path_.empty()) return;
     key_ = key.dump();
-    std::ifstream in(path_);
-    if (!in) return;
+    std::string text;
+    {
+      std::ifstream in(path_, std::ios::binary);
+      if (!in) return;
+      text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // A line cut by a kill is dropped, so that the next line starts on a line of its own.
+    const auto end = text.rfind('\n');
+    const std::string whole = end == std::string::npos ? std::string() : text.substr(0, end + 1);
+    if (whole.size() != text.size()) {
+      std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+      out << whole;
+      if (!out) throw Error(path_.string() + ": cannot write the journal");
+    }
+    std::istringstream in(whole);
     std::string line;
-    if (!std::getline(in, line)) return;
+    if (!std::getline(in, line)) return;  // empty: a fresh journal
     nlohmann::json first = nlohmann::json::parse(line, nullptr, false);
     if (first.is_discarded() || first.value("search", nlohmann::json()).dump() != key_)
       throw Error(path_.string() +
                   ": a journal of another search (different data or settings); name another "
                   "--journal");
+    has_header_ = true;
     while (std::getline(in, line)) {
       auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded()) break;  // a line cut by a kill: what follows is evaluated again
+      if (j.is_discarded()) continue;
       try {
         SearchPoint u{};
         for (std::size_t i = 0; i < kSearchDims; ++i) u[i] = j.at("u").at(i).get<double>();
         entries_[{j.at("method").get<std::string>(), j.at("outer").get<int>(),
-                  j.at("index").get<int>()}] = {u, j.at("inner_auroc").get<double>()};
+                  j.at("index").get<int>()}] = {u, j.at("candidate").dump(),
+                                                j.at("inner_auroc").get<double>()};
       } catch (const nlohmann::json::exception&) {
-        break;
+        continue;  // a line of another shape: evaluated again
       }
     }
   }
+  // The journal's score of this trial when its point and its candidate are the same.
   std::optional<double> find(const Trial& t) const {
     auto it = entries_.find({to_string(t.method), t.outer_fold, t.index});
-    if (it == entries_.end() || it->second.first != t.u) return std::nullopt;
-    return it->second.second;
+    if (it == entries_.end()) return std::nullopt;
+    const auto& [u, candidate, score] = it->second;
+    if (u != t.u || candidate != t.candidate.to_json().dump()) return std::nullopt;
+    return score;
   }
   void append(const Trial& t) {
     if (path_.empty()) return;
-    const bool fresh = !std::filesystem::exists(path_);
     std::ofstream out(path_, std::ios::app);
-    if (fresh) out << nlohmann::json{{"search", nlohmann::json::parse(key_)}}.dump() << "\n";
+    if (!has_header_) {
+      out << nlohmann::json{{"search", nlohmann::json::parse(key_)}}.dump() << "\n";
+      has_header_ = true;
+    }
     out << nlohmann::json{{"method", to_string(t.method)},
                           {"outer", t.outer_fold},
                           {"index", t.index},
@@ -217,7 +241,9 @@ class Journal {
  private:
   std::filesystem::path path_;
   std::string key_;
-  std::map<std::tuple<std::string, int, int>, std::pair<SearchPoint, double>> entries_;
+  bool has_header_ = false;
+  std::map<std::tuple<std::string, int, int>, std::tuple<SearchPoint, std::string, double>>
+      entries_;
 };
 
 // The paper's network is one fixed point; its "u" marks it in the journal.
@@ -295,18 +321,32 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
     pool.patient_of.push_back(it->second);
   }
   res.minutes = static_cast<int>(pool.refs.size());
-  if (res.scd_patients < config.outer_folds * config.inner_folds / 2 + 1 ||
-      res.normal_patients < config.outer_folds * config.inner_folds / 2 + 1)
-    throw Error(cohort.source.description + ": too few patients for " +
-                std::to_string(config.outer_folds) + " outer and " +
-                std::to_string(config.inner_folds) + " inner folds (" +
-                std::to_string(res.scd_patients) + " SCD, " + std::to_string(res.normal_patients) +
-                " normal)");
-  nlohmann::json key = {{"data_source", res.data_source},
-                        {"protocol", protocol.to_json()},
-                        {"seed", run.seed},
-                        {"epochs", run.epochs},
-                        {"search", config.to_json()}};
+  // Every outer fold's training patients must fill the inner folds with both groups.
+  for (const int n : {res.scd_patients, res.normal_patients}) {
+    const int largest_fold = (n + config.outer_folds - 1) / config.outer_folds;
+    if (n < config.outer_folds || n - largest_fold < config.inner_folds)
+      throw Error(cohort.source.description + ": too few patients for " +
+                  std::to_string(config.outer_folds) + " outer and " +
+                  std::to_string(config.inner_folds) + " inner folds (" +
+                  std::to_string(res.scd_patients) + " SCD, " +
+                  std::to_string(res.normal_patients) + " normal)");
+  }
+  // The journal's key: everything that makes the trials, the minutes' samples included.
+  std::uint64_t h = 1469598103934665603ull;
+  for (const auto& [k, samples] : pool.pm.minutes) {
+    for (char ch : k) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+    for (double v : samples) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      h = (h ^ bits) * 1099511628211ull;
+    }
+  }
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(h));
+  nlohmann::json key = {{"data_source", res.data_source}, {"minutes_fnv1a64", hash},
+                        {"protocol", protocol.to_json()}, {"seed", run.seed},
+                        {"epochs", run.epochs},           {"threads", run.threads},
+                        {"scapredict_version", kVersion}, {"search", config.to_json()}};
   Journal journal(config.journal, key);
 
   std::vector<int> everyone(pool.patients.size());
@@ -405,7 +445,7 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
           std::vector<double> ys;
           for (int i = 0; i < config.trials; ++i) {
             SearchPoint u{};
-            if (i < config.initial_random) {
+            if (i < std::max(2, config.initial_random)) {  // the surrogate needs two points
               u = random_point();
             } else {
               const stats::GaussianProcess gp(xs, ys);

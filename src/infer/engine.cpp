@@ -191,6 +191,17 @@ Engine Engine::from_header(const nlohmann::json& h, const std::string& source) {
   std::string arch;
   try {
     arch = h.at("arch").get<std::string>();
+    // The engine computes the paper's CNN; a searched shape (train.cnn, docs/search.md) is
+    // LibTorch's to score, even where its tensors happen to have the paper's shapes.
+    if (h.contains("train") && h["train"].is_object() && h["train"].contains("cnn")) {
+      const auto& c = h["train"]["cnn"];
+      const nlohmann::json paper = {{"filters", 16}, {"kernel", 8}, {"stride", 8},
+                                    {"pool", 2},     {"dense", 40}, {"dropout", 0.0}};
+      for (const auto& [k, v] : paper.items())
+        if (!c.is_object() || !c.contains(k) || c[k] != v)
+          throw EngineError(source + ": a cnn1d of another shape than the paper's (" +
+                            printable(c.dump(), 200) + "): no engine for it");
+    }
     const auto& len = h.at("input_length");
     if (!len.is_number_unsigned() || len.get<std::uint64_t>() < 16 ||
         len.get<std::uint64_t>() > kMaxInput)

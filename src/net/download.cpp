@@ -277,6 +277,13 @@ FileOutcome fetch_file(Client& client, const FileJob& job, const ProgressFn& pro
       throw;
     }
     bytes += sink.written;
+    // libcurl lets a 416 on a resumed request pass as success with nothing written: the .part is
+    // as long as the file or longer (junk, or a file that shrank). Start again from byte 0.
+    if (t.rc == CURLE_OK && t.http_status == 416 && resume_from > 0 && attempt == 0) {
+      std::fclose(f);
+      resume_from = 0;
+      continue;
+    }
     if (t.rc == CURLE_OK) {
       close_part(f, part);
       break;
