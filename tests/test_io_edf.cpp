@@ -13,28 +13,17 @@
 
 #include "io/signal.hpp"
 #include "io/source.hpp"
+#include "scratch_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace io = scapredict::io;
 
-class TempDir {
+// A fresh folder per test.
+class TempDir : public scapredict::testing::ScratchDir {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "scapredict-edf-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
+  TempDir() : ScratchDir("edf") {}
 };
 
 // The digital value of sample t of signal s in the files written below.

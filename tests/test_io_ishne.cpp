@@ -12,27 +12,17 @@
 #include <vector>
 
 #include "io/source.hpp"
+#include "scratch_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace io = scapredict::io;
 
-class TempDir {
+// A fresh folder per test.
+class TempDir : public scapredict::testing::ScratchDir {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "scapredict-ishne-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
+  TempDir() : ScratchDir("ishne") {}
 };
 
 // CRC-16/CCITT-FALSE (polynomial 0x1021, initial 0xFFFF), bit by bit.
