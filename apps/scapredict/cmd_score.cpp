@@ -217,12 +217,15 @@ std::string output_stem(const std::string& record, std::set<std::string>& used) 
   return name;
 }
 
-std::string model_comment(const infer::Scorer& m) {
+// One line of provenance: the model, its training data, how it scores, its file and checksum.
+std::string model_comment(const infer::Scorer& m, const std::string& file) {
   const auto j = infer::provenance(m);
-  return "model " + j.value("arch", std::string("?")) + " trained on " +
-         (j.value("simulated", false) ? "SIMULATED data: " : "") +
-         j.value("data_source", std::string("unknown data")) + "; scored by " +
-         j.value("scored_by", std::string("?"));
+  std::string line = "model " + j.value("arch", std::string("?")) + " trained on " +
+                     (j.value("simulated", false) ? "SIMULATED data: " : "") +
+                     j.value("data_source", std::string("unknown data")) + "; scored by " +
+                     j.value("scored_by", std::string("?")) + "; model file " + file;
+  if (!m.checksum().empty()) line += " (checksum " + m.checksum() + ")";
+  return printable(line, 2000);
 }
 
 std::string alarm_comment(const infer::AlarmConfig& a) {
@@ -318,7 +321,7 @@ void predict_batch(const infer::Scorer& model, const ScoreFlags& f,
   const std::vector<std::string> comments = {
       std::string("scapredict ") + kVersion + " predict: " + std::to_string(records.size()) +
           " records; P(SCD) per minute, uncalibrated",
-      model_comment(model), alarm_comment(f.alarm),
+      model_comment(model, f.model), alarm_comment(f.alarm),
       "minutes_above_threshold: scored minutes with P >= T_on; per-minute tables in <record>.csv, "
       "WFDB NOTE annotations in <record>.risk"};
   const auto summary = fs::path(out) / "cohort.csv";
@@ -383,9 +386,10 @@ struct RawInput {
 
 class RowPrinter {
  public:
-  void header(const std::string& source, const infer::Scorer& m, const infer::AlarmConfig& a) {
+  void header(const std::string& source, const infer::Scorer& m, const std::string& model_file,
+              const infer::AlarmConfig& a) {
     std::printf("# scapredict %s monitor: %s; P(SCD) per minute, uncalibrated\n# %s\n# %s\n",
-                kVersion, printable(source, 200).c_str(), model_comment(m).c_str(),
+                kVersion, printable(source, 200).c_str(), model_comment(m, model_file).c_str(),
                 alarm_comment(a).c_str());
     std::printf("minute,start_s,clock_time,quality,risk,alarm,alarm_change,delay_s,compute_ms\n");
     std::fflush(stdout);
@@ -459,7 +463,7 @@ void monitor_stdin(const infer::Scorer& model, const ScoreFlags& f, const RawInp
   std::snprintf(what, sizeof what,
                 "stdin, format %s, %.6g Hz, gain %.6g per mV, baseline %lld, channel %d of %d",
                 raw.format.c_str(), raw.fs, raw.gain, raw.baseline, channel, raw.channels);
-  out.header(what, model, f.alarm);
+  out.header(what, model, f.model, f.alarm);
   std::vector<unsigned char> buf(frame * 4096);
   std::size_t have = 0;
   std::vector<double> x;
@@ -537,7 +541,7 @@ void monitor_record(const infer::Scorer& model, const ScoreFlags& f, const std::
   RowPrinter out;
   out.header(path + ", channel " + std::to_string(info.channel) + " (" + info.label + ") at " +
                  std::to_string(info.fs_hz) + " Hz",
-             model, f.alarm);
+             model, f.model, f.alarm);
   std::int64_t pos = 0;
   const std::int64_t chunk = 1 << 16;
   for (;;) {
