@@ -259,7 +259,8 @@ void predict_one(const infer::Scorer& model, const ScoreFlags& f, const std::str
   r.model["file"] = f.model;
   warn(record, r);
   const bool json = out.size() > 5 && out.substr(out.size() - 5) == ".json";
-  const std::string text = json ? json_text(infer::to_json(r)) : infer::to_csv(r);
+  const std::string text =
+      json ? json_text(infer::to_json(r, &f.alarm)) : infer::to_csv(r, &f.alarm);
   if (out.empty()) {
     if (!annotations.empty()) write_annotation_file(annotations, r, f.alarm);
     std::cout << text;
@@ -304,7 +305,7 @@ void predict_batch(const infer::Scorer& model, const ScoreFlags& f,
       const auto table = fs::path(out) / (stem + ".csv"), risk = fs::path(out) / (stem + ".risk");
       for (const auto& o : {table, risk})
         check_not_input(o, record_inputs(rec, f.model, f.options.annotator));
-      write_file_atomic(table, infer::to_csv(r));
+      write_file_atomic(table, infer::to_csv(r, &f.alarm));
       write_annotation_file(risk, r, f.alarm);
       row = infer::summarise(r, f.alarm);
       row.record = rec.string();

@@ -15,6 +15,7 @@
 #include "dsp/prepare.hpp"
 #include "dsp/vf_like.hpp"
 #include "features/features.hpp"
+#include "infer/alarm.hpp"
 #include "io/annotation.hpp"
 #include "io/source.hpp"
 #include "scapredict/version.hpp"
@@ -371,7 +372,7 @@ std::string model_line(const RecordRisk& r) {
 
 }  // namespace
 
-std::string to_csv(const RecordRisk& r) {
+std::string to_csv(const RecordRisk& r, const AlarmConfig* alarm) {
   std::ostringstream o;
   o.precision(10);
   o << "# scapredict predict: record " << printable(r.record, 200)
@@ -380,18 +381,30 @@ std::string to_csv(const RecordRisk& r) {
   o << "# scapredict " << kVersion << "; " << r.format << " channel " << printable(r.channel, 80)
     << " at " << r.fs_hz << " Hz\r\n";
   for (const auto& w : r.warnings) o << "# warning: " << printable(w, 2000) << "\r\n";
-  o << "minute,start_s,clock_time,minutes_before_onset,quality,risk\r\n";
+  std::optional<Alarm> state;
+  if (alarm) {
+    state.emplace(*alarm);
+    o << "# alarm: on after " << alarm->consecutive
+      << " consecutive scored minutes with P >= " << alarm->on
+      << ", off at a scored minute with P < " << alarm->off << "\r\n";
+  }
+  o << "minute,start_s,clock_time,minutes_before_onset,quality,risk" << (alarm ? ",alarm" : "")
+    << "\r\n";
   for (const auto& m : r.minutes) {
     o << m.minute << "," << m.start_s << "," << m.clock_time << ",";
     if (m.minutes_before_onset) o << *m.minutes_before_onset;
     o << "," << csv_field(m.quality()) << ",";
     if (m.risk) o << *m.risk;
+    if (state) {
+      state->update(m.risk);
+      o << "," << (state->on() ? "on" : "off");
+    }
     o << "\r\n";
   }
   return o.str();
 }
 
-nlohmann::json to_json(const RecordRisk& r) {
+nlohmann::json to_json(const RecordRisk& r, const AlarmConfig* alarm) {
   nlohmann::json j = {{"scapredict_version", kVersion},
                       {"record", r.record},
                       {"format", r.format},
@@ -403,16 +416,26 @@ nlohmann::json to_json(const RecordRisk& r) {
                       {"risk_is", "P(SCD) of the model, uncalibrated"}};
   j["vf_onset_s"] = r.onset_s ? nlohmann::json(*r.onset_s) : nlohmann::json(nullptr);
   if (r.onset_s) j["vf_onset_source"] = r.onset_source;
+  std::optional<Alarm> state;
+  if (alarm) {
+    state.emplace(*alarm);
+    j["alarm_config"] = alarm->to_json();
+  }
   j["minutes"] = nlohmann::json::array();
   for (const auto& m : r.minutes) {
-    j["minutes"].push_back(
-        {{"minute", m.minute},
-         {"start_s", m.start_s},
-         {"clock_time", m.clock_time},
-         {"minutes_before_onset",
-          m.minutes_before_onset ? nlohmann::json(*m.minutes_before_onset) : nlohmann::json()},
-         {"flags", m.flags},
-         {"risk", m.risk ? nlohmann::json(*m.risk) : nlohmann::json(nullptr)}});
+    nlohmann::json row = {
+        {"minute", m.minute},
+        {"start_s", m.start_s},
+        {"clock_time", m.clock_time},
+        {"minutes_before_onset",
+         m.minutes_before_onset ? nlohmann::json(*m.minutes_before_onset) : nlohmann::json()},
+        {"flags", m.flags},
+        {"risk", m.risk ? nlohmann::json(*m.risk) : nlohmann::json(nullptr)}};
+    if (state) {
+      state->update(m.risk);
+      row["alarm"] = state->on();
+    }
+    j["minutes"].push_back(std::move(row));
   }
   return j;
 }

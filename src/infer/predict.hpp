@@ -11,6 +11,7 @@
 #include "common/progress.hpp"
 #include "dsp/segment.hpp"
 #include "dsp/stream.hpp"
+#include "infer/alarm.hpp"
 #include "infer/scorer.hpp"
 
 namespace scapredict::infer {
@@ -98,8 +99,10 @@ RecordRisk predict_record(const Scorer& model, const std::filesystem::path& reco
 void check_training_range(const RecordRisk& r, int unlike_minutes, std::vector<std::string>& out);
 
 /// RFC 4180 CSV with '#' comment lines first (provenance, warnings); quality flags joined by ';'.
-std::string to_csv(const RecordRisk& r);
-nlohmann::json to_json(const RecordRisk& r);
+/// With `alarm`, a comment line with its settings and a last column (field "alarm" in JSON)
+/// with its state after each minute (infer/alarm.hpp).
+std::string to_csv(const RecordRisk& r, const AlarmConfig* alarm = nullptr);
+nlohmann::json to_json(const RecordRisk& r, const AlarmConfig* alarm = nullptr);
 /// One line: record, minutes scored, model provenance.
 std::string summary_line(const RecordRisk& r);
 

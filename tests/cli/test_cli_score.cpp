@@ -69,6 +69,10 @@ TEST_F(Score, TheLeanToolScoresAsTheFullToolAndStartsWithoutLibTorch) {
   const auto text = read_bytes(env_ / "lean.csv");
   EXPECT_EQ(text, read_bytes(env_ / "full.csv"));
   EXPECT_NE(text.find("scored by engine fp32"), std::string::npos);
+  // The alarm's state after every minute, with its settings in a comment line.
+  EXPECT_NE(text.find("minute,start_s,clock_time,minutes_before_onset,quality,risk,alarm\r\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("# alarm: on after 3 consecutive scored minutes"), std::string::npos);
   EXPECT_GT(risks(text, 5).size(), 10u);
   const auto v = run_program(score_cli_path(), {"--version"});
   EXPECT_EQ(v.exit_code, 0);
