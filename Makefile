@@ -5,7 +5,7 @@ DATA ?=
 CMAKE_FLAGS ?=
 BIN_RELEASE := build/release/apps/scapredict/scapredict
 
-.PHONY: deps reproduce real audit test check-asan bench bench-compare fuzz format clean
+.PHONY: deps reproduce real audit test check-asan bench bench-compare python fuzz format clean
 
 deps:
 	./scripts/install-deps
@@ -53,6 +53,15 @@ bench-compare: build/release/CMakeCache.txt
 	  cmake --build --preset release --target scapredict_score; \
 	else echo "bench-compare: no scapredict_score target; scapredict-score is skipped"; fi
 	BIN=$(BIN_RELEASE) BIN_SCORE=$(BIN_SCORE_RELEASE) N=$(RUNS) HOURS=$(HOURS) bench/compare.sh
+
+# The Python bindings (python/, docs/python.md), built for Debian's /usr/bin/python3 and tested
+# with its pytest (tests/python).
+python:
+	./scripts/install-deps --python
+	cmake -S . -B build/python -DCMAKE_BUILD_TYPE=Release -DSCAPREDICT_PYTHON=ON \
+	  -DSCAPREDICT_TESTS=OFF -DSCAPREDICT_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build build/python --target scapredict_py
+	PYTHONPATH=$(CURDIR)/build/python/python /usr/bin/python3 -m pytest -q tests/python
 
 fuzz:
 	./scripts/install-deps --fuzz

@@ -1,0 +1,188 @@
+"""Tests of the Python bindings (docs/python.md). Run with `make python`, or:
+PYTHONPATH=build/python/python /usr/bin/python3 -m pytest -q tests/python
+
+Data: ../shared/physionet/mitdb/100 (skipped when absent). Where the command-line tools of
+build/dev exist, the bindings are compared with them; a model at build/bench-compare/model.spm
+(from `make bench-compare`) enables the scoring test.
+"""
+import csv
+import io
+import os
+import pathlib
+import subprocess
+
+import numpy as np
+import pytest
+
+import scapredict
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MITDB = ROOT.parent / "shared" / "physionet" / "mitdb"
+REC100 = MITDB / "100"
+CLI = ROOT / "build" / "dev" / "apps" / "scapredict" / "scapredict"
+CLI_SCORE = ROOT / "build" / "dev" / "apps" / "scapredict" / "scapredict-score"
+MODEL = ROOT / "build" / "bench-compare" / "model.spm"
+
+need_mitdb = pytest.mark.skipif(
+    not (MITDB / "100.hea").exists(), reason=f"MIT-BIH record 100 not found in {MITDB}")
+
+
+def header_line(record, signal):
+    """The fields of signal line `signal` of a WFDB header (comments skipped)."""
+    lines = [l for l in pathlib.Path(f"{record}.hea").read_text().splitlines()
+             if l.strip() and not l.startswith("#")]
+    return lines[1 + signal].split()
+
+
+@need_mitdb
+def test_read_record_header_and_samples():
+    x, h = scapredict.read_record(str(REC100))
+    assert x.dtype == np.float64 and x.shape == (650000,)
+    assert h["record"] == "100" and h["format"] == "WFDB"
+    assert h["channel"] == 0 and h["label"] == "MLII"
+    assert h["fs_hz"] == 360.0 and h["n_samples"] == 650000
+    assert h["gain_adu_per_mv"] == 200.0 and h["base_time"] == ""
+    # The first sample is (initial value - baseline) / gain, from the header's signal line.
+    f = header_line(REC100, 0)
+    gain, baseline, initial = float(f[2]), int(f[4]), int(f[5])
+    assert x[0] == pytest.approx((initial - baseline) / gain)
+    # `scapredict inspect`: mean -0.3063, std 0.1932, min -2.7150, max 1.4350 mV, no invalid.
+    assert not np.isnan(x).any()
+    assert round(x.mean(), 4) == -0.3063 and round(x.std(), 4) == 0.1932
+    assert x.min() == pytest.approx(-2.715) and x.max() == pytest.approx(1.435)
+
+
+@need_mitdb
+def test_read_record_channel_by_label():
+    x, h = scapredict.read_record(REC100, channel="V5")  # a pathlib.Path is accepted too
+    assert h["channel"] == 1 and h["label"] == "V5"
+    f = header_line(REC100, 1)
+    assert x[0] == pytest.approx((int(f[5]) - int(f[4])) / float(f[2]))
+
+
+def test_bad_path_raises_error_with_one_line_message(tmp_path):
+    assert issubclass(scapredict.Error, Exception)
+    missing = tmp_path / "nope"
+    with pytest.raises(scapredict.Error) as e:
+        scapredict.read_record(str(missing))
+    assert str(e.value) == f"{missing}.hea: header file not found"
+    assert "\n" not in str(e.value)
+    with pytest.raises(scapredict.Error, match="nope"):
+        scapredict.read_annotations(str(missing), "atr")
+    with pytest.raises(scapredict.Error, match="model.spm"):
+        scapredict.Model.load(str(tmp_path / "model.spm"))
+
+
+@need_mitdb
+def test_annotations_round_trip(tmp_path):
+    anns = scapredict.read_annotations(str(REC100), "atr")
+    assert len(anns) == 2274  # `scapredict inspect`: 2274 annotations in 100.atr
+    assert set(anns[0]) == {"sample", "code", "subtype", "chan", "num", "aux"}
+    assert anns[0]["code"] == 28 and anns[0]["aux"] == "(N"  # the rhythm annotation at 0.050 s
+    assert sum(a["code"] == 1 for a in anns) == 2239  # N beats
+    out = tmp_path / "100"
+    scapredict.write_annotations(str(out), "cpy", anns)
+    assert (tmp_path / "100.cpy").stat().st_size > 0
+    assert scapredict.read_annotations(str(out), "cpy") == anns
+
+
+def test_write_annotations_defaults_and_errors(tmp_path):
+    rec = str(tmp_path / "r")
+    scapredict.write_annotations(rec, "qrs", [{"sample": 10, "code": 1},
+                                              {"sample": 400, "code": 5, "aux": "x"}])
+    back = scapredict.read_annotations(rec, "qrs")
+    assert [(a["sample"], a["code"], a["aux"]) for a in back] == [(10, 1, ""), (400, 5, "x")]
+    with pytest.raises(KeyError):
+        scapredict.write_annotations(rec, "bad", [{"code": 1}])
+
+
+@need_mitdb
+def test_detect_qrs_mitdb_100(tmp_path):
+    x, h = scapredict.read_record(str(REC100))
+    beats = scapredict.detect_qrs(x, h["fs_hz"])
+    assert beats.dtype == np.int64
+    assert 2200 <= len(beats) <= 2350  # 2273 reference beats
+    assert (np.diff(beats) > 0).all() and beats[0] >= 0 and beats[-1] < len(x)
+    if CLI.exists():  # the same detector through `scapredict qrs --signal 0`
+        out = tmp_path / "100.qrs"
+        subprocess.run([str(CLI), "qrs", str(REC100), "--signal", "0", "--out", str(out)],
+                       check=True, capture_output=True)
+        cli = [a["sample"] for a in scapredict.read_annotations(str(tmp_path / "100"), "qrs")]
+        assert cli == beats.tolist()
+
+
+def test_detect_qrs_bad_rate_raises():
+    with pytest.raises(scapredict.Error, match="sampling frequency"):
+        scapredict.detect_qrs(np.zeros(1000), 0.0)
+
+
+def test_minute_spectrum_sine_at_128_hz():
+    t = np.arange(7680) / 128.0
+    s = scapredict.minute_spectrum(np.sin(2 * np.pi * 10.0 * t), 128.0)
+    assert s.shape == (1024,)
+    # L = 8192, r = 4 FFT values per bin: 10 Hz is FFT index 640, the first value of bin 160.
+    assert int(np.argmax(s)) == 160
+    # Exactly: |rfft(x, 8192)[k]| / 7680 for k < 4096, averaged over runs of 4.
+    x = np.sin(2 * np.pi * 10.0 * t) + 0.3 * np.cos(2 * np.pi * 1.7 * t)
+    ref = (np.abs(np.fft.rfft(x, 8192))[:4096] / 7680).reshape(1024, 4).mean(axis=1)
+    np.testing.assert_allclose(scapredict.minute_spectrum(x, 128.0), ref, rtol=1e-9, atol=1e-12)
+    ref256 = (np.abs(np.fft.rfft(x, 8192))[:4096] / 7680).reshape(256, 16).mean(axis=1)
+    np.testing.assert_allclose(scapredict.minute_spectrum(x, 128, bins=256), ref256, rtol=1e-9,
+                               atol=1e-12)
+    with pytest.raises(scapredict.Error):
+        scapredict.minute_spectrum(np.full(7680, np.nan), 128.0)
+    with pytest.raises(scapredict.Error):
+        scapredict.minute_spectrum(np.zeros(7680), 128.0, bins=1000)  # not a power of two
+
+
+@need_mitdb
+def test_minute_spectrum_resamples_like_the_cli():
+    x, _ = scapredict.read_record(str(REC100))
+    s = scapredict.minute_spectrum(x[:21600], 360.0, bins=256)
+    assert s.shape == (256,)
+    if not CLI.exists():
+        pytest.skip("build/dev's scapredict not built: no comparison with `scapredict spectrum`")
+    out = subprocess.run([str(CLI), "spectrum", str(REC100), "--minute", "0", "--bins", "256"],
+                         check=True, capture_output=True, text=True).stdout
+    rows = [l for l in out.splitlines() if l and not l.startswith("#")]
+    cli = np.array([float(r["magnitude_mv"]) for r in csv.DictReader(io.StringIO("\n".join(rows)))])
+    # The CLI resamples the whole record, this the minute alone: only the edges differ.
+    np.testing.assert_allclose(s, cli, rtol=0.02, atol=2e-5)
+
+
+@need_mitdb
+@pytest.mark.skipif(not MODEL.exists(), reason=f"no model at {MODEL} (make bench-compare)")
+def test_model_score_equals_scapredict_score_predict():
+    m = scapredict.Model.load(str(MODEL))
+    assert m.arch in ("cnn1d", "mlp") and m.bins > 0
+    r = m.score(str(REC100))
+    assert r["minute"].tolist() == list(range(30))  # 30 whole minutes in 30:05
+    assert r["start_s"].tolist() == [60.0 * i for i in range(30)]
+    assert len(r["quality"]) == 30 and r["risk"].dtype == np.float64
+    assert np.isfinite(r["risk"]).any()
+    if not CLI_SCORE.exists():
+        pytest.skip("build/dev's scapredict-score not built: no comparison with the CLI")
+    out = subprocess.run([str(CLI_SCORE), "predict", "--model", str(MODEL), str(REC100)],
+                         check=True, capture_output=True, text=True).stdout
+    rows = list(csv.DictReader(io.StringIO(
+        "\n".join(l for l in out.splitlines() if l and not l.startswith("#")))))
+    assert len(rows) == 30
+    assert [row["quality"] for row in rows] == r["quality"]
+    got = ["" if np.isnan(v) else f"{v:.10g}" for v in r["risk"]]
+    assert got == [row["risk"] for row in rows]
+
+
+def test_score_frame_needs_pandas_or_gives_a_frame():
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        if MODEL.exists() and (MITDB / "100.hea").exists():
+            with pytest.raises(ImportError, match="pandas"):
+                scapredict.Model.load(str(MODEL)).score_frame(str(REC100))
+        else:
+            pytest.skip("no model or record to call score_frame on")
+        return
+    if not (MODEL.exists() and (MITDB / "100.hea").exists()):
+        pytest.skip("no model or record")
+    df = scapredict.Model.load(str(MODEL)).score_frame(str(REC100))
+    assert list(df.columns[:2]) == ["minute", "start_s"] and len(df) == 30
