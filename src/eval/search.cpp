@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -295,17 +296,11 @@ nlohmann::json SearchResult::to_json() const {
           {"seconds", seconds}};
 }
 
-SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& protocol,
-                        const RunConfig& run, const SearchConfig& config,
-                        const ProgressFn& progress) {
-  config.validate();
-  const auto t0 = std::chrono::steady_clock::now();
-  SearchResult res;
-  res.data_source = cohort.source.description;
-  res.simulated = cohort.source.simulated;
-  res.run = run;
-  res.protocol = protocol;
-  res.config = config;
+namespace {
+
+// Every patient's training minutes of the protocol (plan_all_patients), grouped by patient.
+Pool make_pool(const data::Cohort& cohort, const data::ProtocolConfig& protocol,
+               const RunConfig& run, SearchResult& res) {
   Pool pool;
   pool.pm = data::read_plans(cohort, protocol, run, {data::plan_all_patients(cohort, protocol)});
   pool.refs = pool.pm.plans.at(0).train;
@@ -321,17 +316,12 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
     pool.patient_of.push_back(it->second);
   }
   res.minutes = static_cast<int>(pool.refs.size());
-  // Every outer fold's training patients must fill the inner folds with both groups.
-  for (const int n : {res.scd_patients, res.normal_patients}) {
-    const int largest_fold = (n + config.outer_folds - 1) / config.outer_folds;
-    if (n < config.outer_folds || n - largest_fold < config.inner_folds)
-      throw Error(cohort.source.description + ": too few patients for " +
-                  std::to_string(config.outer_folds) + " outer and " +
-                  std::to_string(config.inner_folds) + " inner folds (" +
-                  std::to_string(res.scd_patients) + " SCD, " +
-                  std::to_string(res.normal_patients) + " normal)");
-  }
-  // The journal's key: everything that makes the trials, the minutes' samples included.
+  return pool;
+}
+
+// FNV-1a over every minute's key and samples: the journal's key names the data, not only its
+// description.
+std::string minutes_hash(const Pool& pool) {
   std::uint64_t h = 1469598103934665603ull;
   for (const auto& [k, samples] : pool.pm.minutes) {
     for (char ch : k) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
@@ -343,10 +333,174 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
   }
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(h));
-  nlohmann::json key = {{"data_source", res.data_source}, {"minutes_fnv1a64", hash},
-                        {"protocol", protocol.to_json()}, {"seed", run.seed},
-                        {"epochs", run.epochs},           {"threads", run.threads},
-                        {"scapredict_version", kVersion}, {"search", config.to_json()}};
+  return hash;
+}
+
+using Evaluate = std::function<double(const SearchPoint&, const Candidate&)>;
+
+// The points `method` proposes in outer fold `fold`, each handed to `evaluate` in turn.
+void propose(SearchMethod method, int fold, const SearchConfig& config, const RunConfig& run,
+             const Evaluate& evaluate) {
+  std::mt19937_64 rng(run.seed * 1000003ull + 101ull * static_cast<std::uint64_t>(fold) +
+                      static_cast<std::uint64_t>(method));
+  std::uniform_real_distribution<double> uni(0, 1);
+  auto random_point = [&] {
+    SearchPoint u{};
+    for (auto& v : u) v = uni(rng);
+    return u;
+  };
+  switch (method) {
+    case SearchMethod::kPaper: {
+      SearchPoint u{};
+      u.fill(kPaperMark);
+      evaluate(u, Candidate::paper(run));
+      break;
+    }
+    case SearchMethod::kRandom:
+      for (int i = 0; i < config.trials; ++i) {
+        const auto u = random_point();
+        evaluate(u, decode(u));
+      }
+      break;
+    case SearchMethod::kBayes: {
+      std::vector<std::vector<double>> xs;
+      std::vector<double> ys;
+      for (int i = 0; i < config.trials; ++i) {
+        SearchPoint u{};
+        if (i < std::max(2, config.initial_random)) {  // the surrogate needs two points
+          u = random_point();
+        } else {
+          const stats::GaussianProcess gp(xs, ys);
+          const auto p = stats::maximise_expected_improvement(gp, xs, ys, rng());
+          std::copy(p.begin(), p.end(), u.begin());
+        }
+        ys.push_back(evaluate(u, decode(u)));
+        xs.emplace_back(u.begin(), u.end());
+      }
+      break;
+    }
+    case SearchMethod::kDlib: {
+      dlib::matrix<double, 0, 1> lo(kSearchDims), hi(kSearchDims);
+      for (std::size_t i = 0; i < kSearchDims; ++i)
+        lo(static_cast<long>(i)) = 0, hi(static_cast<long>(i)) = 1;
+      dlib::find_max_global(
+          [&](const dlib::matrix<double, 0, 1>& v) {
+            SearchPoint u{};
+            for (std::size_t i = 0; i < kSearchDims; ++i)
+              u[i] = std::clamp(v(static_cast<long>(i)), 0.0, 1.0);
+            return evaluate(u, decode(u));
+          },
+          lo, hi, dlib::max_function_calls(static_cast<std::size_t>(config.trials)));
+      break;
+    }
+  }
+}
+
+// One method in one outer fold: the search on the inner folds of the outer training patients,
+// then the best candidate (the first of equals) retrained on all of them and scored on the fold.
+OuterFold search_fold(Pool& pool, const std::vector<int>& outer, SearchMethod method, int fold,
+                      const SearchConfig& config, const RunConfig& run, Journal& journal,
+                      MethodResult& mr, std::vector<Trial>& trials,
+                      const std::function<void(const std::string&)>& report) {
+  std::vector<int> outer_train;
+  std::vector<char> test(pool.patients.size(), 0), train_all(pool.patients.size(), 0);
+  for (std::size_t p = 0; p < pool.patients.size(); ++p) {
+    if (outer[p] == fold) {
+      test[p] = 1;
+    } else {
+      train_all[p] = 1;
+      outer_train.push_back(static_cast<int>(p));
+    }
+  }
+  const auto inner = assign_folds(
+      pool, outer_train, config.inner_folds,
+      derive_seed(run.seed, SeedUse::kSplits) + 50001 + static_cast<std::uint64_t>(fold));
+  // One candidate's score: the mean AUROC over the inner folds, each trained with the same seed
+  // whatever the candidate.
+  auto inner_score = [&](const Candidate& c) {
+    double sum = 0;
+    for (int k = 0; k < config.inner_folds; ++k) {
+      std::vector<char> tr(pool.patients.size(), 0), va(pool.patients.size(), 0);
+      for (int p : outer_train)
+        (inner[static_cast<std::size_t>(p)] == k ? va : tr)[static_cast<std::size_t>(p)] = 1;
+      sum += fit_and_score(pool, c, tr, va,
+                           derive_seed(run.seed, SeedUse::kTraining,
+                                       60000 + 100 * static_cast<std::uint64_t>(fold) +
+                                           static_cast<std::uint64_t>(k)))
+                 .auroc;
+    }
+    return sum / config.inner_folds;
+  };
+  const auto first = trials.size();
+  propose(method, fold, config, run, [&](const SearchPoint& u, const Candidate& c) {
+    Trial t;
+    t.method = method;
+    t.outer_fold = fold;
+    t.index = static_cast<int>(trials.size() - first);
+    t.u = u;
+    t.candidate = c;
+    if (auto cached = journal.find(t)) {
+      t.inner_auroc = *cached;
+      t.from_journal = true;
+      ++mr.trials_from_journal;
+    } else {
+      const auto ts = std::chrono::steady_clock::now();
+      t.inner_auroc = inner_score(c);
+      t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count();
+      journal.append(t);
+      ++mr.trials_evaluated;
+    }
+    trials.push_back(t);
+    report(to_string(method) + " fold " + std::to_string(fold + 1));
+    return t.inner_auroc;
+  });
+  const auto best = std::max_element(
+      trials.begin() + static_cast<std::ptrdiff_t>(first), trials.end(),
+      [](const Trial& a, const Trial& b) { return a.inner_auroc < b.inner_auroc; });
+  OuterFold of;
+  of.fold = fold;
+  of.chosen = best->candidate;
+  of.inner_auroc = best->inner_auroc;
+  const auto s = fit_and_score(
+      pool, of.chosen, train_all, test,
+      derive_seed(run.seed, SeedUse::kTraining, 70000 + static_cast<std::uint64_t>(fold)));
+  of.outer_auroc = s.auroc;
+  of.outer_accuracy = s.accuracy;
+  of.test_minutes = s.minutes;
+  for (char t : test) of.test_patients += t;
+  return of;
+}
+
+}  // namespace
+
+SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& protocol,
+                        const RunConfig& run, const SearchConfig& config,
+                        const ProgressFn& progress) {
+  config.validate();
+  const auto t0 = std::chrono::steady_clock::now();
+  SearchResult res;
+  res.data_source = cohort.source.description;
+  res.simulated = cohort.source.simulated;
+  res.run = run;
+  res.protocol = protocol;
+  res.config = config;
+  Pool pool = make_pool(cohort, protocol, run, res);
+  // Every outer fold's training patients must fill the inner folds with both groups.
+  for (const int n : {res.scd_patients, res.normal_patients}) {
+    const int largest_fold = (n + config.outer_folds - 1) / config.outer_folds;
+    if (n < config.outer_folds || n - largest_fold < config.inner_folds)
+      throw Error(cohort.source.description + ": too few patients for " +
+                  std::to_string(config.outer_folds) + " outer and " +
+                  std::to_string(config.inner_folds) + " inner folds (" +
+                  std::to_string(res.scd_patients) + " SCD, " +
+                  std::to_string(res.normal_patients) + " normal)");
+  }
+  // The journal's key: everything that makes the trials, the minutes' samples included.
+  const nlohmann::json key = {
+      {"data_source", res.data_source}, {"minutes_fnv1a64", minutes_hash(pool)},
+      {"protocol", protocol.to_json()}, {"seed", run.seed},
+      {"epochs", run.epochs},           {"threads", run.threads},
+      {"scapredict_version", kVersion}, {"search", config.to_json()}};
   Journal journal(config.journal, key);
 
   std::vector<int> everyone(pool.patients.size());
@@ -359,138 +513,19 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
              (m == SearchMethod::kPaper ? 1 : static_cast<std::size_t>(config.trials));
   const ProgressTracker tracker(progress, "search", "trial", total);
   std::size_t done = 0;
+  auto report = [&](const std::string& detail) { tracker.report(++done, detail); };
 
-  for (std::size_t mi = 0; mi < config.methods.size(); ++mi) {
-    const auto method = config.methods[mi];
+  for (const auto method : config.methods) {
     const auto tm = std::chrono::steady_clock::now();
     MethodResult mr;
     mr.method = method;
     std::vector<double> auroc, accuracy;
     for (int fold = 0; fold < config.outer_folds; ++fold) {
-      std::vector<int> outer_train;
-      std::vector<char> test(pool.patients.size(), 0), train_all(pool.patients.size(), 0);
-      for (std::size_t p = 0; p < pool.patients.size(); ++p) {
-        if (outer[p] == fold) {
-          test[p] = 1;
-        } else {
-          train_all[p] = 1;
-          outer_train.push_back(static_cast<int>(p));
-        }
-      }
-      const auto inner = assign_folds(
-          pool, outer_train, config.inner_folds,
-          derive_seed(run.seed, SeedUse::kSplits) + 50001 + static_cast<std::uint64_t>(fold));
-      // One candidate's score: the mean AUROC over the inner folds, each trained with the same
-      // seed whatever the candidate.
-      auto inner_score = [&](const Candidate& c) {
-        double sum = 0;
-        for (int k = 0; k < config.inner_folds; ++k) {
-          std::vector<char> tr(pool.patients.size(), 0), va(pool.patients.size(), 0);
-          for (int p : outer_train)
-            (inner[static_cast<std::size_t>(p)] == k ? va : tr)[static_cast<std::size_t>(p)] = 1;
-          sum += fit_and_score(pool, c, tr, va,
-                               derive_seed(run.seed, SeedUse::kTraining,
-                                           60000 + 100 * static_cast<std::uint64_t>(fold) +
-                                               static_cast<std::uint64_t>(k)))
-                     .auroc;
-        }
-        return sum / config.inner_folds;
-      };
-      std::vector<Trial> fold_trials;
-      auto evaluate = [&](const SearchPoint& u, const Candidate& c) {
-        Trial t;
-        t.method = method;
-        t.outer_fold = fold;
-        t.index = static_cast<int>(fold_trials.size());
-        t.u = u;
-        t.candidate = c;
-        if (auto cached = journal.find(t)) {
-          t.inner_auroc = *cached;
-          t.from_journal = true;
-          ++mr.trials_from_journal;
-        } else {
-          const auto ts = std::chrono::steady_clock::now();
-          t.inner_auroc = inner_score(c);
-          t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count();
-          journal.append(t);
-          ++mr.trials_evaluated;
-        }
-        fold_trials.push_back(t);
-        tracker.report(++done, to_string(method) + " fold " + std::to_string(fold + 1));
-        return t.inner_auroc;
-      };
-      std::mt19937_64 rng(run.seed * 1000003ull + 101ull * static_cast<std::uint64_t>(fold) +
-                          static_cast<std::uint64_t>(method));
-      std::uniform_real_distribution<double> uni(0, 1);
-      auto random_point = [&] {
-        SearchPoint u{};
-        for (auto& v : u) v = uni(rng);
-        return u;
-      };
-      switch (method) {
-        case SearchMethod::kPaper: {
-          SearchPoint u{};
-          u.fill(kPaperMark);
-          evaluate(u, Candidate::paper(run));
-          break;
-        }
-        case SearchMethod::kRandom:
-          for (int i = 0; i < config.trials; ++i) {
-            const auto u = random_point();
-            evaluate(u, decode(u));
-          }
-          break;
-        case SearchMethod::kBayes: {
-          std::vector<std::vector<double>> xs;
-          std::vector<double> ys;
-          for (int i = 0; i < config.trials; ++i) {
-            SearchPoint u{};
-            if (i < std::max(2, config.initial_random)) {  // the surrogate needs two points
-              u = random_point();
-            } else {
-              const stats::GaussianProcess gp(xs, ys);
-              const auto p = stats::maximise_expected_improvement(gp, xs, ys, rng());
-              std::copy(p.begin(), p.end(), u.begin());
-            }
-            ys.push_back(evaluate(u, decode(u)));
-            xs.emplace_back(u.begin(), u.end());
-          }
-          break;
-        }
-        case SearchMethod::kDlib: {
-          dlib::matrix<double, 0, 1> lo(kSearchDims), hi(kSearchDims);
-          for (std::size_t i = 0; i < kSearchDims; ++i)
-            lo(static_cast<long>(i)) = 0, hi(static_cast<long>(i)) = 1;
-          dlib::find_max_global(
-              [&](const dlib::matrix<double, 0, 1>& v) {
-                SearchPoint u{};
-                for (std::size_t i = 0; i < kSearchDims; ++i)
-                  u[i] = std::clamp(v(static_cast<long>(i)), 0.0, 1.0);
-                return evaluate(u, decode(u));
-              },
-              lo, hi, dlib::max_function_calls(static_cast<std::size_t>(config.trials)));
-          break;
-        }
-      }
-      // The best candidate (the first of equals), retrained on every outer training patient.
-      const auto best = std::max_element(
-          fold_trials.begin(), fold_trials.end(),
-          [](const Trial& a, const Trial& b) { return a.inner_auroc < b.inner_auroc; });
-      OuterFold of;
-      of.fold = fold;
-      of.chosen = best->candidate;
-      of.inner_auroc = best->inner_auroc;
-      const auto s = fit_and_score(
-          pool, of.chosen, train_all, test,
-          derive_seed(run.seed, SeedUse::kTraining, 70000 + static_cast<std::uint64_t>(fold)));
-      of.outer_auroc = s.auroc;
-      of.outer_accuracy = s.accuracy;
-      of.test_minutes = s.minutes;
-      for (char t : test) of.test_patients += t;
-      auroc.push_back(s.auroc);
-      accuracy.push_back(s.accuracy);
+      const auto of =
+          search_fold(pool, outer, method, fold, config, run, journal, mr, res.trials, report);
+      auroc.push_back(of.outer_auroc);
+      accuracy.push_back(of.outer_accuracy);
       mr.folds.push_back(of);
-      res.trials.insert(res.trials.end(), fold_trials.begin(), fold_trials.end());
     }
     mr.outer_auroc = stats::mean_ci95(auroc);
     mr.outer_accuracy = stats::mean_ci95(accuracy);
