@@ -540,9 +540,11 @@ void monitor_record(const infer::Scorer& model, const ScoreFlags& f, const std::
   if (auto o = io::vf_onset(*info.wfdb_header, nullptr)) onset = o->seconds;
   infer::LiveMonitor mon(model, info.fs_hz, info.base_time, limits, f.alarm, onset);
   RowPrinter out;
-  out.header(path + ", channel " + std::to_string(info.channel) + " (" + info.label + ") at " +
-                 std::to_string(info.fs_hz) + " Hz",
-             model, f.model, f.alarm);
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%.6g Hz", info.fs_hz);
+  out.header(
+      path + ", channel " + std::to_string(info.channel) + " (" + info.label + ") at " + rate,
+      model, f.model, f.alarm);
   std::int64_t pos = 0;
   const std::int64_t chunk = 1 << 16;
   for (;;) {
