@@ -5,6 +5,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -61,42 +62,49 @@ std::string error_line(const std::string& message) {
 namespace {
 
 // A first argument that is neither a flag nor a command: say so instead of printing help.
-bool unknown_command(const CLI::App& app, int argc, char** argv) {
-  if (argc < 2) return false;
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2) return std::nullopt;
   const std::string first = argv[1];
   if (first[0] == '-') {
-    if (first == "--help" || first == "-h" || first == "--version") return false;
-    std::cerr << "scapredict: " << scapredict::printable(first, 80)
-              << ": unexpected flag (a command comes first; scapredict --help lists them)\n";
-    return true;
+    if (first == "--help" || first == "-h" || first == "--version") return std::nullopt;
+    return "scapredict: " + scapredict::printable(first, 80) +
+           ": unexpected flag (a command comes first; scapredict --help lists them)";
   }
   for (const auto* sub : app.get_subcommands({})) {
-    if (sub->get_name() == argv[1]) return false;
+    if (sub->get_name() == argv[1]) return std::nullopt;
   }
   std::string names;
   for (const auto* sub : app.get_subcommands({}))
     names += (names.empty() ? "" : ", ") + sub->get_name();
-  std::cerr << "scapredict: " << scapredict::printable(argv[1], 80) << ": no such command ("
-            << names << ")\n";
-  return true;
+  return "scapredict: " + scapredict::printable(argv[1], 80) + ": no such command (" + names + ")";
 }
 
 }  // namespace
 
-int run_main(CLI::App& app, int argc, char** argv) {
-  if (unknown_command(app, argc, argv)) return 2;
+int run_main(CLI::App& app, int argc, char** argv,
+             const std::function<void(const std::string&)>& say_error) {
+  auto say = [&](const std::string& line) {
+    if (say_error)
+      say_error(line);
+    else
+      std::cerr << line << "\n";
+  };
+  if (const auto line = unknown_command(app, argc, argv)) {
+    say(*line);
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    std::cerr << "scapredict: " << error_line(parse_error_line(e)) << "\n";
+    say("scapredict: " + error_line(parse_error_line(e)));
     return 2;
   } catch (const scapredict::Error& e) {
-    std::cerr << "scapredict: " << error_line(e.what()) << "\n";
+    say("scapredict: " + error_line(e.what()));
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "scapredict: internal error: " << scapredict::printable(e.what()) << "\n";
+    say("scapredict: internal error: " + scapredict::printable(e.what()));
     return 1;
   }
   return 0;

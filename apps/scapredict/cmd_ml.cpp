@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "common/workers.hpp"
 #include "data/beat_cohort.hpp"
 #include "data_dir.hpp"
 #include "eval/evaluate.hpp"
@@ -284,8 +285,10 @@ void add_search(CLI::App& app) {
       c = load_data(*d);
     }
     const auto r = eval::run_search(c, data::ProtocolConfig{}, *run, *cfg, stderr_progress());
-    report::write_search_report(r, *out);
-    std::cout << "Data: " << (r.simulated ? "SIMULATED: " : "") << c.source.description << "\n";
+    if (workers().root()) report::write_search_report(r, *out);  // one process writes
+    const bool says = c.source.description.find("SIMULATED") != std::string::npos;
+    std::cout << "Data: " << (r.simulated && !says ? "SIMULATED: " : "") << c.source.description
+              << "\n";
     for (const auto& m : r.methods)
       std::cout << eval::to_string(m.method) << ": outer AUROC " << stats::percent_ci(m.outer_auroc)
                 << " %, accuracy " << stats::percent_ci(m.outer_accuracy) << " %\n";

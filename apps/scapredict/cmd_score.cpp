@@ -16,9 +16,12 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_main.hpp"
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "common/workers.hpp"
 #include "flags.hpp"
 #include "infer/monitor.hpp"
 #include "infer/outputs.hpp"
@@ -282,43 +285,115 @@ void predict_one(const infer::Scorer& model, const ScoreFlags& f, const std::str
     std::cerr << "scapredict: warning: " << printable(plot) << ": gnuplot not found, no PNG\n";
 }
 
+// A batch's record as scored by one process: its summary row (JSON), its warnings, and its two
+// files' bytes, in one message (the unit of common/workers.hpp).
+nlohmann::json row_json(const infer::CohortRow& r) {
+  nlohmann::json j = {{"error", r.error},
+                      {"counts",
+                       {r.minutes, r.scored, r.ok, r.bridged, r.invalid, r.flat, r.saturated,
+                        r.after_onset, r.vf_like, r.unlike_training, r.above_threshold}}};
+  if (r.max_risk) j["max_risk"] = *r.max_risk;
+  if (r.mean_risk) j["mean_risk"] = *r.mean_risk;
+  if (r.first_alarm) j["first_alarm"] = *r.first_alarm;
+  if (r.first_alarm_s) j["first_alarm_s"] = *r.first_alarm_s;
+  return j;
+}
+
+infer::CohortRow row_from_json(const nlohmann::json& j) {
+  infer::CohortRow r;
+  r.error = j.at("error").get<std::string>();
+  const auto c = j.at("counts").get<std::vector<int>>();
+  if (c.size() != 11) throw Error("predict: a record's summary is cut");
+  int* fields[] = {&r.minutes,        &r.scored,    &r.ok,          &r.bridged, &r.invalid,
+                   &r.flat,           &r.saturated, &r.after_onset, &r.vf_like, &r.unlike_training,
+                   &r.above_threshold};
+  for (std::size_t i = 0; i < c.size(); ++i) *fields[i] = c[i];
+  if (j.contains("max_risk")) r.max_risk = j["max_risk"].get<double>();
+  if (j.contains("mean_risk")) r.mean_risk = j["mean_risk"].get<double>();
+  if (j.contains("first_alarm")) r.first_alarm = j["first_alarm"].get<int>();
+  if (j.contains("first_alarm_s")) r.first_alarm_s = j["first_alarm_s"].get<double>();
+  return r;
+}
+
+std::string score_for_batch(const infer::Scorer& model, const ScoreFlags& f, const fs::path& rec) {
+  nlohmann::json head = {{"record", rec.string()}};
+  std::string table, risk;
+  try {
+    auto options = f.options;
+    options.allow_nothing_scored = true;  // a record with nothing to score is a result
+    auto r = infer::predict_record(model, rec, options);
+    r.model["file"] = f.model;
+    table = infer::to_csv(r, &f.alarm);
+    const auto bytes = io::encode_annotations(infer::risk_annotations(r, r.frame_fs_hz, f.alarm));
+    risk.assign(bytes.begin(), bytes.end());
+    head["name"] = r.record;
+    head["warnings"] = r.warnings;
+    head["row"] = row_json(infer::summarise(r, f.alarm));
+  } catch (const std::exception& e) {  // Error, and anything else: the batch goes on
+    infer::CohortRow row;
+    row.error =
+        error_line(dynamic_cast<const Error*>(&e) ? e.what() : rec.string() + ": " + e.what());
+    head["row"] = row_json(row);
+    table.clear();
+    risk.clear();
+  }
+  head["table_bytes"] = table.size();
+  head["risk_bytes"] = risk.size();
+  return head.dump() + "\n" + table + risk;
+}
+
+// The records of a batch are spread over the run's processes, one at a time each (docs/mpi.md);
+// the first process writes every file, in record order.
 void predict_batch(const infer::Scorer& model, const ScoreFlags& f,
                    const std::vector<fs::path>& records, const std::string& out) {
   if (out.empty())
     throw CLI::ValidationError("--out", "required for several records (a directory)");
   create_output_dir(out);
+  const bool writer = workers().root();
   std::set<std::string> used = {"cohort"};
   std::vector<infer::CohortRow> rows;
   const ProgressTracker tracker(stderr_progress(), "predict", "record", records.size());
   int failed = 0;
-  for (std::size_t i = 0; i < records.size(); ++i) {
+  auto take = [&](std::size_t i, std::string&& msg) {
     const auto& rec = records[i];
-    infer::CohortRow row;
+    const auto nl = msg.find('\n');
+    const auto head = nlohmann::json::parse(msg.substr(0, nl));
+    const auto table_bytes = head.at("table_bytes").get<std::size_t>();
+    const auto risk_bytes = head.at("risk_bytes").get<std::size_t>();
+    if (nl == std::string::npos || msg.size() - nl - 1 != table_bytes + risk_bytes)
+      throw Error(rec.string() + ": the record's outputs were cut between processes");
+    auto row = row_from_json(head.at("row"));
     row.record = rec.string();
-    try {
-      auto options = f.options;
-      options.allow_nothing_scored = true;  // a record with nothing to score is a result
-      auto r = infer::predict_record(model, rec, options);
-      r.model["file"] = f.model;
-      warn(rec.string(), r);
-      const auto stem = output_stem(r.record, used);
-      const auto table = fs::path(out) / (stem + ".csv"), risk = fs::path(out) / (stem + ".risk");
-      for (const auto& o : {table, risk})
-        check_not_input(o, record_inputs(rec, f.model, f.options.annotator));
-      write_file_atomic(table, infer::to_csv(r, &f.alarm));
-      write_annotation_file(risk, r, f.alarm);
-      row = infer::summarise(r, f.alarm);
-      row.record = rec.string();
-      row.table = table.filename().string();
-    } catch (const std::exception& e) {  // Error, and anything else: the batch goes on
+    if (row.error.empty()) {
+      for (const auto& w : head.at("warnings"))
+        std::cerr << "scapredict: warning: " << printable(rec.string()) << ": "
+                  << w.get<std::string>() << "\n";
+      try {
+        const auto stem = output_stem(head.at("name").get<std::string>(), used);
+        const auto table = fs::path(out) / (stem + ".csv"), risk = fs::path(out) / (stem + ".risk");
+        if (writer) {
+          for (const auto& o : {table, risk})
+            check_not_input(o, record_inputs(rec, f.model, f.options.annotator));
+          write_file_atomic(table, std::string_view(msg).substr(nl + 1, table_bytes));
+          write_file_atomic(risk, std::string_view(msg).substr(nl + 1 + table_bytes));
+        }
+        row.table = table.filename().string();
+      } catch (const Error& e) {
+        row = infer::CohortRow{};
+        row.record = rec.string();
+        row.error = error_line(e.what());
+      }
+    }
+    if (!row.error.empty()) {
       ++failed;
-      row.error =
-          error_line(dynamic_cast<const Error*>(&e) ? e.what() : rec.string() + ": " + e.what());
       std::cerr << "scapredict: " << row.error << "\n";
     }
     rows.push_back(std::move(row));
     tracker.report(i + 1, printable(rec.filename().string(), 80));
-  }
+  };
+  map_units(
+      workers(), records.size(),
+      [&](std::size_t i) { return score_for_batch(model, f, records[i]); }, take, {}, 1);
   const std::vector<std::string> comments = {
       std::string("scapredict ") + kVersion + " predict: " + std::to_string(records.size()) +
           " records; P(SCD) per minute, uncalibrated",
@@ -326,7 +401,7 @@ void predict_batch(const infer::Scorer& model, const ScoreFlags& f,
       "minutes_above_threshold: scored minutes with P >= T_on; per-minute tables in <record>.csv, "
       "WFDB NOTE annotations in <record>.risk"};
   const auto summary = fs::path(out) / "cohort.csv";
-  write_file_atomic(summary, infer::cohort_csv(rows, comments));
+  if (writer) write_file_atomic(summary, infer::cohort_csv(rows, comments));
   std::cout << records.size() - failed << " of " << records.size() << " records scored -> "
             << printable(summary.string()) << "\n";
   if (failed > 0)
@@ -370,7 +445,7 @@ void add_predict(CLI::App& app, ScorerLoader fallback) {
     const auto model = load_scorer(f->model, fallback);
     if (batch)
       predict_batch(*model, *f, list, *out);
-    else
+    else if (workers().root())  // one record is not spread: the first process scores it
       predict_one(*model, *f, list.front().string(), *out, *plot, *annotations);
   });
 }

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/workers.hpp"
 #include "progress.hpp"
 #include "sim/simulate.hpp"
 
@@ -25,16 +26,21 @@ fs::path simulated_default(const fs::path& cache_dir) {
   std::ostringstream name;
   name << "simulated-seed" << cfg.seed << "-risk" << cfg.risk_effect << "-gap" << cfg.device_gap;
   cfg.out = cache_dir / name.str();
-  if (fs::exists(cfg.out / "truth.json")) {
-    std::cerr << "data: no --data and no data/physionet; using the SIMULATED cohort cached in "
-              << cfg.out.string() << "\n";
-    return cfg.out;
+  // Under several processes (docs/mpi.md) the first one simulates and the others wait for it.
+  const auto& w = workers();
+  if (w.root()) {
+    if (fs::exists(cfg.out / "truth.json")) {
+      std::cerr << "data: no --data and no data/physionet; using the SIMULATED cohort cached in "
+                << cfg.out.string() << "\n";
+    } else {
+      std::cerr << "data: no --data and no data/physionet; generating a SIMULATED cohort in "
+                << cfg.out.string() << "\n";
+      cfg.threads = 2;
+      cfg.progress = stderr_progress();
+      sim::simulate(cfg);
+    }
   }
-  std::cerr << "data: no --data and no data/physionet; generating a SIMULATED cohort in "
-            << cfg.out.string() << "\n";
-  cfg.threads = 2;
-  cfg.progress = stderr_progress();
-  sim::simulate(cfg);
+  w.barrier();
   return cfg.out;
 }
 

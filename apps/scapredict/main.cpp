@@ -4,6 +4,9 @@
 
 #include "cli_main.hpp"
 #include "commands.hpp"
+#ifdef SCAPREDICT_HAVE_MPI
+#include "mpi_run.hpp"
+#endif
 #include "scapredict/version.hpp"
 #include "score.hpp"
 
@@ -20,5 +23,9 @@ int main(int argc, char** argv) {
   scapredict::cli::add_hrv_command(app);
   scapredict::cli::add_download_command(app);
   scapredict::cli::add_score_commands(app, scapredict::cli::load_classifier_scorer);
+#ifdef SCAPREDICT_HAVE_MPI
+  return scapredict::cli::run_main_maybe_mpi(app, argc, argv);
+#else
   return scapredict::cli::run_main(app, argc, argv);
+#endif
 }

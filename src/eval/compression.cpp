@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "common/workers.hpp"
 #include "infer/scorer.hpp"
 #include "train/experiment.hpp"
 
@@ -46,6 +47,14 @@ double time_per_minute(const infer::Engine& e, const std::vector<std::vector<flo
   return best;
 }
 
+// JSON has no NaN: an undefined AUROC travels as null.
+nlohmann::json finite_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+double double_or_nan(const nlohmann::json& j) {
+  return j.is_null() ? NAN : j.get<double>();
+}
+
 }  // namespace
 
 CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConfig& run,
@@ -58,7 +67,8 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
   const ProgressTracker tracker(progress, "compression", "repetition", reps);
   std::vector<std::string> order;
   std::map<std::string, Samples> by;
-  for (std::size_t rep = 0; rep < reps; ++rep) {
+  // One repetition: every variant's figures (a unit spread over the run's processes).
+  auto one_repetition = [&](std::size_t rep) {
     const auto& plan = pm.plans[rep];
     auto tc = cnn.train;
     tc.seed = derive_seed(cnn.train.seed, SeedUse::kTraining, rep);
@@ -66,7 +76,6 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
     const auto test = train::make_dataset(pm, plan.test, cnn.features);
     const auto clf = model::Classifier::train(train, cnn.arch, cnn.features, tc);
     const auto fp32 = infer::EngineScorer::from_header(clf.file_header(), "compression");
-    res.test_minutes += test.x.size();
     std::vector<std::pair<std::string, infer::Engine>> variants;
     variants.emplace_back("fp32", fp32.engine());
     variants.emplace_back("int8", fp32.engine().quantised(train.x));
@@ -85,6 +94,7 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
         variants.emplace_back("pruned " + percent(f) + " + fine-tuned + int8",
                               e.quantised(train.x));
     }
+    nlohmann::json out = {{"test_minutes", test.x.size()}, {"variants", nlohmann::json::array()}};
     std::vector<double> p0;
     double auroc0 = 0;
     for (const auto& [name, e] : variants) {
@@ -93,28 +103,49 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
       for (const auto& v : test.x) p.push_back(e.score(v));
       if (name == "fp32") p0 = p;
       int right = 0;
-      double dp = 0;
+      std::vector<double> abs_dp;
       for (std::size_t i = 0; i < p.size(); ++i) {
         right += (p[i] >= 0.5) == (test.y[i] == 1);
-        dp += std::abs(p[i] - p0[i]);
+        abs_dp.push_back(std::abs(p[i] - p0[i]));
       }
       const double a = stats::auroc(p, test.y);
       if (name == "fp32") auroc0 = a;
-      if (!by.count(name)) order.push_back(name);
-      auto& s = by[name];
-      if (rep == 0) {
-        s.weight_bytes = e.weight_bytes();
-        s.macs = e.macs();
-        s.sparsity = e.sparsity();
-      }
-      s.us.push_back(time_per_minute(e, test.x));
-      s.accuracy.push_back(static_cast<double>(right) / static_cast<double>(p.size()));
-      s.auroc.push_back(a);
-      s.delta_auroc.push_back(a - auroc0);
-      for (std::size_t i = 0; i < p.size(); ++i) s.abs_dp.push_back(std::abs(p[i] - p0[i]));
+      out["variants"].push_back(
+          {{"name", name},
+           {"weight_bytes", e.weight_bytes()},
+           {"macs", e.macs()},
+           {"sparsity", e.sparsity()},
+           {"us", time_per_minute(e, test.x)},
+           {"accuracy", static_cast<double>(right) / static_cast<double>(p.size())},
+           {"auroc", finite_or_null(a)},
+           {"delta_auroc", finite_or_null(a - auroc0)},
+           {"abs_dp", abs_dp}});
     }
-    tracker.report(rep + 1);
-  }
+    return out.dump();
+  };
+  map_units(
+      workers(), reps, one_repetition,
+      [&](std::size_t rep, std::string&& text) {
+        const auto j = nlohmann::json::parse(text);
+        res.test_minutes += j.at("test_minutes").get<std::size_t>();
+        for (const auto& v : j.at("variants")) {
+          const auto name = v.at("name").get<std::string>();
+          if (!by.count(name)) order.push_back(name);
+          auto& s = by[name];
+          if (rep == 0) {
+            s.weight_bytes = v.at("weight_bytes").get<std::size_t>();
+            s.macs = v.at("macs").get<std::size_t>();
+            s.sparsity = v.at("sparsity").get<double>();
+          }
+          s.us.push_back(v.at("us").get<double>());
+          s.accuracy.push_back(v.at("accuracy").get<double>());
+          s.auroc.push_back(double_or_nan(v.at("auroc")));
+          s.delta_auroc.push_back(double_or_nan(v.at("delta_auroc")));
+          for (double d : v.at("abs_dp")) s.abs_dp.push_back(d);
+        }
+        tracker.report(rep + 1);
+      },
+      {}, 1);
   res.repetitions = static_cast<int>(reps);
   for (const auto& name : order) {
     auto& s = by[name];

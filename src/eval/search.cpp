@@ -16,6 +16,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "common/atomic_file.hpp"
+#include "common/workers.hpp"
 #include "data/minutes.hpp"
 #include "scapredict/version.hpp"
 #include "stats/gp.hpp"
@@ -168,35 +170,102 @@ Scores fit_and_score(Pool& pool, const Candidate& c, const std::vector<char>& tr
   return s;
 }
 
-// The journal: one JSON object per line, the first naming the search's settings.
+// The journal: one JSON object per line, the first naming the search's settings. One process
+// appends to the journal itself; under several processes each appends to its own
+// "<journal>.rank<N>", every process reads them all, and at the end the first process writes the
+// whole journal and removes the others' files (so a run resumes with any number of processes).
 class Journal {
  public:
-  Journal(std::filesystem::path path, nlohmann::json key) : path_(std::move(path)) {
+  Journal(std::filesystem::path path, nlohmann::json key, const Workers& w)
+      : path_(std::move(path)), key_(key.dump()) {
     if (path_.empty()) return;
-    key_ = key.dump();
+    own_ = w.size() == 1 ? path_ : rank_file(w.rank());
+    read(path_);
+    std::error_code ec;
+    const auto dir = path_.parent_path().empty() ? std::filesystem::path(".") : path_.parent_path();
+    const std::string prefix = path_.filename().string() + ".rank";
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+      const auto name = e.path().filename().string();
+      if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
+          name.find_first_not_of("0123456789", prefix.size()) == std::string::npos) {
+        rank_files_.push_back(e.path());
+        read(e.path());
+      }
+    }
+  }
+  // The journal's score of this trial when its point and its candidate are the same.
+  std::optional<double> find(const Trial& t) const {
+    auto it = entries_.find({to_string(t.method), t.outer_fold, t.index});
+    if (it == entries_.end()) return std::nullopt;
+    const auto& [u, candidate, score] = it->second;
+    if (u != t.u || candidate != t.candidate.to_json().dump()) return std::nullopt;
+    return score;
+  }
+  void append(const Trial& t) {
+    if (path_.empty()) return;
+    std::ofstream out(own_, std::ios::app);
+    if (!own_has_header_) {
+      out << header() << "\n";
+      own_has_header_ = true;
+    }
+    out << line(t) << "\n";
+    out.flush();
+    if (!out) throw Error(own_.string() + ": cannot write the journal");
+  }
+  // After a run of several processes (or one that read their files): the whole journal in one
+  // file, written by the first process once all have finished.
+  void consolidate(const std::vector<Trial>& trials, const Workers& w) {
+    if (path_.empty() || !w.root() || (w.size() == 1 && rank_files_.empty())) return;
+    std::string text = header() + "\n";
+    for (const auto& t : trials) text += line(t) + "\n";
+    write_file_atomic(path_, text);
+    std::error_code ec;
+    for (const auto& f : rank_files_) std::filesystem::remove(f, ec);
+    for (int r = 0; r < w.size(); ++r) std::filesystem::remove(rank_file(r), ec);
+  }
+
+ private:
+  std::filesystem::path rank_file(int rank) const {
+    return std::filesystem::path(path_.string() + ".rank" + std::to_string(rank));
+  }
+  std::string header() const {
+    return nlohmann::json{{"search", nlohmann::json::parse(key_)}}.dump();
+  }
+  static std::string line(const Trial& t) {
+    return nlohmann::json{{"method", to_string(t.method)},
+                          {"outer", t.outer_fold},
+                          {"index", t.index},
+                          {"u", t.u},
+                          {"candidate", t.candidate.to_json()},
+                          {"inner_auroc", t.inner_auroc},
+                          {"seconds", t.seconds}}
+        .dump();
+  }
+  // Reads one journal file. The file this process appends to loses a line cut by a kill, so that
+  // the next line starts on a line of its own; the others' cut lines are only skipped.
+  void read(const std::filesystem::path& file) {
     std::string text;
     {
-      std::ifstream in(path_, std::ios::binary);
+      std::ifstream in(file, std::ios::binary);
       if (!in) return;
       text.assign(std::istreambuf_iterator<char>(in), {});
     }
-    // A line cut by a kill is dropped, so that the next line starts on a line of its own.
     const auto end = text.rfind('\n');
     const std::string whole = end == std::string::npos ? std::string() : text.substr(0, end + 1);
-    if (whole.size() != text.size()) {
-      std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    if (whole.size() != text.size() && file == own_) {
+      std::ofstream out(file, std::ios::binary | std::ios::trunc);
       out << whole;
-      if (!out) throw Error(path_.string() + ": cannot write the journal");
+      if (!out) throw Error(file.string() + ": cannot write the journal");
     }
     std::istringstream in(whole);
     std::string line;
     if (!std::getline(in, line)) return;  // empty: a fresh journal
     nlohmann::json first = nlohmann::json::parse(line, nullptr, false);
     if (first.is_discarded() || first.value("search", nlohmann::json()).dump() != key_)
-      throw Error(path_.string() +
+      throw Error(file.string() +
                   ": a journal of another search (different data or settings); name another "
                   "--journal");
-    has_header_ = true;
+    if (file == own_) own_has_header_ = true;
     while (std::getline(in, line)) {
       auto j = nlohmann::json::parse(line, nullptr, false);
       if (j.is_discarded()) continue;
@@ -211,38 +280,11 @@ class Journal {
       }
     }
   }
-  // The journal's score of this trial when its point and its candidate are the same.
-  std::optional<double> find(const Trial& t) const {
-    auto it = entries_.find({to_string(t.method), t.outer_fold, t.index});
-    if (it == entries_.end()) return std::nullopt;
-    const auto& [u, candidate, score] = it->second;
-    if (u != t.u || candidate != t.candidate.to_json().dump()) return std::nullopt;
-    return score;
-  }
-  void append(const Trial& t) {
-    if (path_.empty()) return;
-    std::ofstream out(path_, std::ios::app);
-    if (!has_header_) {
-      out << nlohmann::json{{"search", nlohmann::json::parse(key_)}}.dump() << "\n";
-      has_header_ = true;
-    }
-    out << nlohmann::json{{"method", to_string(t.method)},
-                          {"outer", t.outer_fold},
-                          {"index", t.index},
-                          {"u", t.u},
-                          {"candidate", t.candidate.to_json()},
-                          {"inner_auroc", t.inner_auroc},
-                          {"seconds", t.seconds}}
-               .dump()
-        << "\n";
-    out.flush();
-    if (!out) throw Error(path_.string() + ": cannot write the journal");
-  }
 
- private:
-  std::filesystem::path path_;
+  std::filesystem::path path_, own_;
   std::string key_;
-  bool has_header_ = false;
+  bool own_has_header_ = false;
+  std::vector<std::filesystem::path> rank_files_;
   std::map<std::tuple<std::string, int, int>, std::tuple<SearchPoint, std::string, double>>
       entries_;
 };
@@ -501,37 +543,107 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
       {"protocol", protocol.to_json()}, {"seed", run.seed},
       {"epochs", run.epochs},           {"threads", run.threads},
       {"scapredict_version", kVersion}, {"search", config.to_json()}};
-  Journal journal(config.journal, key);
+  const Workers& w = workers();
+  Journal journal(config.journal, key, w);
 
   std::vector<int> everyone(pool.patients.size());
   for (std::size_t i = 0; i < everyone.size(); ++i) everyone[i] = static_cast<int>(i);
   const auto outer = assign_folds(pool, everyone, config.outer_folds,
                                   derive_seed(run.seed, SeedUse::kSplits) + 50000);
+  // Units: one method in one outer fold, weighed by its trials, spread over the run's processes
+  // (common/workers.hpp); each brings back its trials and its fold's result.
+  std::vector<std::pair<SearchMethod, int>> units;
+  std::vector<double> weights;
+  for (const auto method : config.methods) {
+    for (int fold = 0; fold < config.outer_folds; ++fold) {
+      units.emplace_back(method, fold);
+      weights.push_back(method == SearchMethod::kPaper ? 1.0 : config.trials);
+    }
+  }
+  const auto owner = assign_units(units.size(), w.size(), weights);
   std::size_t total = 0;
-  for (auto m : config.methods)
-    total += static_cast<std::size_t>(config.outer_folds) *
-             (m == SearchMethod::kPaper ? 1 : static_cast<std::size_t>(config.trials));
+  for (std::size_t i = 0; i < units.size(); ++i)
+    if (owner[i] == w.rank()) total += static_cast<std::size_t>(weights[i]);
   const ProgressTracker tracker(progress, "search", "trial", total);
   std::size_t done = 0;
   auto report = [&](const std::string& detail) { tracker.report(++done, detail); };
 
-  for (const auto method : config.methods) {
-    const auto tm = std::chrono::steady_clock::now();
+  auto one_unit = [&](std::size_t i) {
+    const auto [method, fold] = units[i];
+    const auto ts = std::chrono::steady_clock::now();
     MethodResult mr;
-    mr.method = method;
-    std::vector<double> auroc, accuracy;
-    for (int fold = 0; fold < config.outer_folds; ++fold) {
-      const auto of =
-          search_fold(pool, outer, method, fold, config, run, journal, mr, res.trials, report);
-      auroc.push_back(of.outer_auroc);
-      accuracy.push_back(of.outer_accuracy);
-      mr.folds.push_back(of);
+    std::vector<Trial> trials;
+    const auto of =
+        search_fold(pool, outer, method, fold, config, run, journal, mr, trials, report);
+    nlohmann::json tj = nlohmann::json::array();
+    for (const auto& t : trials)
+      tj.push_back({{"u", t.u},
+                    {"inner_auroc", t.inner_auroc},
+                    {"seconds", t.seconds},
+                    {"from_journal", t.from_journal}});
+    // The chosen trial, as search_fold chose it (the first of equals).
+    const auto best = std::max_element(trials.begin(), trials.end(),
+                                       [](const Trial& a, const Trial& b) {
+                                         return a.inner_auroc < b.inner_auroc;
+                                       }) -
+                      trials.begin();
+    return nlohmann::json{
+        {"trials", tj},
+        {"best", best},
+        {"outer_auroc", of.outer_auroc},
+        {"outer_accuracy", of.outer_accuracy},
+        {"test_patients", of.test_patients},
+        {"test_minutes", of.test_minutes},
+        {"evaluated", mr.trials_evaluated},
+        {"from_journal", mr.trials_from_journal},
+        {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count()}}
+        .dump();
+  };
+  std::map<SearchMethod, std::pair<std::vector<double>, std::vector<double>>> outer_scores;
+  auto take = [&](std::size_t i, std::string&& text) {
+    const auto [method, fold] = units[i];
+    const auto j = nlohmann::json::parse(text);
+    if (res.methods.empty() || res.methods.back().method != method) {
+      res.methods.emplace_back();
+      res.methods.back().method = method;
     }
-    mr.outer_auroc = stats::mean_ci95(auroc);
-    mr.outer_accuracy = stats::mean_ci95(accuracy);
-    mr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - tm).count();
-    res.methods.push_back(mr);
+    auto& mr = res.methods.back();
+    const auto first = res.trials.size();
+    for (const auto& tj : j.at("trials")) {
+      Trial t;
+      t.method = method;
+      t.outer_fold = fold;
+      t.index = static_cast<int>(res.trials.size() - first);
+      t.u = tj.at("u").get<SearchPoint>();
+      t.candidate = method == SearchMethod::kPaper ? Candidate::paper(run) : decode(t.u);
+      t.inner_auroc = tj.at("inner_auroc").get<double>();
+      t.seconds = tj.at("seconds").get<double>();
+      t.from_journal = tj.at("from_journal").get<bool>();
+      res.trials.push_back(t);
+    }
+    const auto best = j.at("best").get<std::size_t>();
+    if (first + best >= res.trials.size()) throw Error("search: a fold's result lost its trials");
+    OuterFold of;
+    of.fold = fold;
+    of.chosen = res.trials[first + best].candidate;
+    of.inner_auroc = res.trials[first + best].inner_auroc;
+    of.outer_auroc = j.at("outer_auroc").get<double>();
+    of.outer_accuracy = j.at("outer_accuracy").get<double>();
+    of.test_patients = j.at("test_patients").get<int>();
+    of.test_minutes = j.at("test_minutes").get<int>();
+    mr.folds.push_back(of);
+    mr.trials_evaluated += j.at("evaluated").get<int>();
+    mr.trials_from_journal += j.at("from_journal").get<int>();
+    mr.seconds += j.at("seconds").get<double>();
+    outer_scores[method].first.push_back(of.outer_auroc);
+    outer_scores[method].second.push_back(of.outer_accuracy);
+  };
+  map_units(w, units.size(), one_unit, take, weights);
+  for (auto& mr : res.methods) {
+    mr.outer_auroc = stats::mean_ci95(outer_scores[mr.method].first);
+    mr.outer_accuracy = stats::mean_ci95(outer_scores[mr.method].second);
   }
+  journal.consolidate(res.trials, w);
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
 }

@@ -5,6 +5,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "common/workers.hpp"
 #include "report/lopo_report.hpp"
 #include "report/plot.hpp"
 #include "report/reproduce_report.hpp"
@@ -159,7 +160,7 @@ void write_audit_report(const eval::AuditResult& r, const fs::path& out) {
 eval::AuditResult audit(const data::Cohort& cohort, const eval::AuditConfig& config,
                         const fs::path& out, const ProgressFn& progress) {
   auto result = eval::run_audit(cohort, config, progress);
-  write_audit_report(result, out);
+  if (workers().root()) write_audit_report(result, out);  // one process writes (docs/mpi.md)
   return result;
 }
 

@@ -8,6 +8,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "common/workers.hpp"
 #include "report/plot.hpp"
 #include "scapredict/version.hpp"
 
@@ -202,7 +203,7 @@ eval::ReproduceResult reproduce(const data::Cohort& cohort, const data::Protocol
                                 const RunConfig& run, const fs::path& out,
                                 const ProgressFn& progress) {
   auto result = eval::run_reproduce(cohort, protocol, run, progress);
-  write_reproduce_report(result, out);
+  if (workers().root()) write_reproduce_report(result, out);  // one process writes (docs/mpi.md)
   return result;
 }
 

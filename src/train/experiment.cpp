@@ -2,6 +2,9 @@
 
 #include <chrono>
 
+#include "common/error.hpp"
+#include "common/workers.hpp"
+
 namespace scapredict::train {
 
 model::Dataset make_dataset(const data::PreparedMinutes& pm,
@@ -96,23 +99,33 @@ ExperimentResult run_experiment(const data::Cohort& c, const data::PreparedMinut
   const auto t0 = std::chrono::steady_clock::now();
   const ProgressTracker tracker(progress, cfg.name, cfg.progress_unit, pm.plans.size());
   HorizonSamples samples;
-  for (std::size_t rep = 0; rep < pm.plans.size(); ++rep) {
-    const auto& plan = pm.plans[rep];
-    auto tc = cfg.train;
-    tc.seed = derive_seed(cfg.train.seed, SeedUse::kTraining, rep);
-    const auto clf = model::Classifier::train(make_dataset(pm, plan.train, cfg.features), cfg.arch,
-                                              cfg.features, tc);
-    const auto p = clf.predict_proba(make_dataset(pm, plan.test, cfg.features).x);
-    res.test_p.push_back(p);
-    for (std::size_t i = 0; i < plan.test.size(); ++i) {
-      const auto& r = plan.test[i];
-      auto& pe = res.patient_errors[c.patient(r.scd, r.patient).id];
-      pe.first += ((p[i] >= 0.5) != r.scd);
-      pe.second += 1;
-    }
-    samples.add(score_by_horizon(plan.test, p));
-    tracker.report(rep + 1);
-  }
+  // The repetitions are independent units: spread over the run's processes (common/workers.hpp),
+  // their test probabilities gathered and summed up in repetition order.
+  map_units(
+      workers(), pm.plans.size(),
+      [&](std::size_t rep) {
+        const auto& plan = pm.plans[rep];
+        auto tc = cfg.train;
+        tc.seed = derive_seed(cfg.train.seed, SeedUse::kTraining, rep);
+        const auto clf = model::Classifier::train(make_dataset(pm, plan.train, cfg.features),
+                                                  cfg.arch, cfg.features, tc);
+        return pack_doubles(clf.predict_proba(make_dataset(pm, plan.test, cfg.features).x));
+      },
+      [&](std::size_t rep, std::string&& bytes) {
+        const auto& plan = pm.plans[rep];
+        const auto p = unpack_doubles(bytes);
+        if (p.size() != plan.test.size()) throw Error(cfg.name + ": a repetition's scores lost");
+        for (std::size_t i = 0; i < plan.test.size(); ++i) {
+          const auto& r = plan.test[i];
+          auto& pe = res.patient_errors[c.patient(r.scd, r.patient).id];
+          pe.first += ((p[i] >= 0.5) != r.scd);
+          pe.second += 1;
+        }
+        samples.add(score_by_horizon(plan.test, p));
+        res.test_p.push_back(p);
+        tracker.report(rep + 1);
+      },
+      {}, 1);
   res.horizons = samples.summarise(pm.protocol.horizons);
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;

@@ -1,0 +1,52 @@
+#pragma once
+// Independent units of work spread over the processes of one run (MPI ranks; docs/mpi.md). The
+// library names the units; a Workers gives each process its share and brings every result to
+// every process, so that what a run computes does not depend on how many processes ran it.
+// Without MPI there is one process and every unit runs here.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace scapredict {
+
+/// The processes of a run. Every collective call must be made by all of them, in the same order.
+class Workers {
+ public:
+  virtual ~Workers() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  /// Every process's `mine`, in rank order (a collective call).
+  virtual std::vector<std::string> all_gather(const std::string& mine) const = 0;
+  /// Returns when every process has called it.
+  virtual void barrier() const = 0;
+  /// The process that writes results and prints.
+  bool root() const { return rank() == 0; }
+};
+
+/// The processes of this run: one (the default) unless set_workers() named others.
+const Workers& workers();
+/// Sets the processes of this run (the command-line tool under mpirun); nullptr: one process.
+void set_workers(std::shared_ptr<const Workers> w);
+
+/// Units 0..n-1 assigned to processes: unit i to owner[i]. Weights (empty: all equal) give the
+/// longest units first to the least loaded process (ties to the lower rank), the same assignment
+/// on every process.
+std::vector<int> assign_units(std::size_t n, int processes, const std::vector<double>& weights);
+
+/// Runs `work(i)` for this process's units and hands every unit's result, in unit order, to
+/// `take(i, result)` on every process. Results are exchanged after every `round` units per
+/// process (0: once, at the end), which bounds the memory that waiting results hold. A unit that
+/// throws does not stop the others' exchange: after the round every process throws an Error with
+/// the message of the first failed unit (the same on all), and so does every process when `take`
+/// throws on one of them. Called inside a unit, every unit runs in the calling process.
+void map_units(const Workers& w, std::size_t n, const std::function<std::string(std::size_t)>& work,
+               const std::function<void(std::size_t, std::string&&)>& take,
+               const std::vector<double>& weights = {}, std::size_t round = 0);
+
+/// Doubles as bytes and back, bit for bit (a unit's numeric result).
+std::string pack_doubles(const std::vector<double>& v);
+std::vector<double> unpack_doubles(const std::string& s);
+
+}  // namespace scapredict
