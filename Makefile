@@ -5,7 +5,7 @@ DATA ?=
 CMAKE_FLAGS ?=
 BIN_RELEASE := build/release/apps/scapredict/scapredict
 
-.PHONY: deps reproduce real audit test check-asan bench bench-compare python fuzz format clean
+.PHONY: deps reproduce real audit test check-asan bench bench-compare python python-install fuzz format clean
 
 deps:
 	./scripts/install-deps
@@ -62,6 +62,12 @@ python:
 	  -DSCAPREDICT_TESTS=OFF -DSCAPREDICT_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build build/python --target scapredict_py
 	PYTHONPATH=$(CURDIR)/build/python/python /usr/bin/python3 -m pytest -q tests/python
+
+# The module into the user's site-packages (no network; docs/python.md); PYTHON_DIR=... elsewhere.
+PYTHON_DIR ?=
+python-install: python
+	$(if $(PYTHON_DIR),cmake -S . -B build/python -DSCAPREDICT_PYTHON_INSTALL_DIR=$(PYTHON_DIR),true)
+	cmake --install build/python --component python
 
 fuzz:
 	./scripts/install-deps --fuzz

@@ -50,15 +50,16 @@ std::vector<nlohmann::json> write_records(const std::filesystem::path& out,
   std::exception_ptr failure;
   auto worker = [&] {
     for (std::size_t i = next++; i < ids.size(); i = next++) {
+      // A progress callback that throws stops the work like a failed record (not the process).
       try {
         results[i] = write(i);
+        const std::lock_guard<std::mutex> lock(mu);
+        progress.report(++done, ids[i].db + "/" + ids[i].name);
       } catch (...) {
         const std::lock_guard<std::mutex> lock(mu);
         if (!failure) failure = std::current_exception();
         return;
       }
-      const std::lock_guard<std::mutex> lock(mu);
-      progress.report(++done, ids[i].db + "/" + ids[i].name);
     }
   };
   const int n_threads = std::max(1, std::min<int>(threads, static_cast<int>(ids.size())));

@@ -57,7 +57,7 @@ def header_line(record, signal):
 
 @need_mitdb
 def test_read_record_header_and_samples():
-    x, h = scapredict.read_record(str(REC100))
+    x, h = scapredict.read_record(str(REC100), channel="0")
     assert x.dtype == np.float64 and x.shape == (650000,)
     assert h["record"] == "100" and h["format"] == "WFDB"
     assert h["channel"] == 0 and h["label"] == "MLII"
@@ -119,7 +119,7 @@ def test_write_annotations_defaults_and_errors(tmp_path):
 
 @need_mitdb
 def test_detect_qrs_mitdb_100(tmp_path):
-    x, h = scapredict.read_record(str(REC100))
+    x, h = scapredict.read_record(str(REC100), channel="0")
     beats = scapredict.detect_qrs(x, h["fs_hz"])
     assert beats.dtype == np.int64
     assert 2200 <= len(beats) <= 2350  # 2273 reference beats
@@ -158,7 +158,7 @@ def test_minute_spectrum_sine_at_128_hz():
 
 @need_mitdb
 def test_minute_spectrum_resamples_like_the_cli():
-    x, _ = scapredict.read_record(str(REC100))
+    x, _ = scapredict.read_record(str(REC100), channel="0")
     s = scapredict.minute_spectrum(x[:21600], 360.0, bins=256)
     assert s.shape == (256,)
     if not CLI.exists():
@@ -202,3 +202,106 @@ def test_score_frame_needs_pandas_or_gives_a_frame(model_path):
         return
     df = scapredict.Model.load(str(model_path)).score_frame(str(REC100))
     assert list(df.columns[:2]) == ["minute", "start_s"] and len(df) == 30
+
+
+@need_mitdb
+def test_read_record_every_channel():
+    x, h = scapredict.read_record(REC100)
+    assert x.shape == (650000, 2) and x.flags["C_CONTIGUOUS"]
+    assert h["labels"] == ["MLII", "V5"] and h["gains_adu_per_mv"] == [200.0, 200.0]
+    assert "channel" not in h
+    for c, label in enumerate(h["labels"]):
+        one, _ = scapredict.read_record(REC100, channel=label)
+        np.testing.assert_array_equal(x[:, c], one)
+
+
+NSRDB_BEATS = ROOT.parent / "shared" / "physionet" / "nsrdb-beats"
+need_nsrdb_beats = pytest.mark.skipif(
+    not (NSRDB_BEATS / "16265.hea").exists(), reason=f"16265 not found in {NSRDB_BEATS}")
+
+
+@need_nsrdb_beats
+def test_hrv_equals_scapredict_hrv(tmp_path):
+    rec = NSRDB_BEATS / "16265"
+    t, codes, info = scapredict.read_beats(rec, "atr")
+    assert info["fs_hz"] == 128.0 and len(t) == len(codes) == 100243  # as the CLI's header says
+    h = scapredict.hrv(t, 300, codes=codes, fs=info["fs_hz"], end_s=info["end_s"])
+    assert h["usable"].dtype == np.bool_ and len(h["t0_s"]) == len(h["reason"])
+    assert h["t0_s"][:3].tolist() == [0.0, 300.0, 600.0]
+    if not CLI.exists():
+        pytest.skip("build/dev's scapredict not built: no comparison with `scapredict hrv`")
+    out = subprocess.run([str(CLI), "hrv", str(rec), "--window", "300"], check=True,
+                         capture_output=True, text=True).stdout
+    rows = list(csv.DictReader(io.StringIO(
+        "\n".join(l for l in out.splitlines() if l and not l.startswith("#")))))
+    assert len(rows) == len(h["t0_s"])
+    names = [k for k in rows[0] if k not in
+             ("start_s", "end_s", "usable", "reason", "n_beats", "n_nn")]
+    assert len(names) == 16
+    for i, row in enumerate(rows):
+        reason = h["reason"][i] and f'{h["reason"][i]} ({h["detail"][i]})'
+        assert bool(int(row["usable"])) == h["usable"][i] and row["reason"] == reason
+        for n in names:
+            if h["usable"][i]:  # the CLI prints 8 significant digits
+                assert float(row[n]) == pytest.approx(h[n][i], rel=1e-7, abs=1e-9), (i, n)
+            else:
+                assert np.isnan(h[n][i])
+
+
+def test_hrv_refuses_bad_beats():
+    t = np.arange(0, 600, 0.8)
+    h = scapredict.hrv(t, 300, end_s=600)  # every beat N by default: two windows, steady rhythm
+    assert h["usable"].tolist() == [True, True]
+    assert h["mean_nn_ms"] == pytest.approx([800, 800]) and h["sdnn_ms"] == pytest.approx([0, 0], abs=1e-6)
+    with pytest.raises(ValueError, match="sorted"):
+        scapredict.hrv(t[::-1], 300)
+    with pytest.raises(ValueError, match="finite"):
+        scapredict.hrv(np.array([0.0, np.nan, 2.0]), 300)
+    with pytest.raises(ValueError, match="as long as"):
+        scapredict.hrv(t, 300, codes=np.ones(3))
+    with pytest.raises(scapredict.Error):
+        scapredict.hrv(t, -1.0)
+
+
+def test_simulate_equals_scapredict_simulate_and_reports_progress(tmp_path):
+    events = []
+    truth = scapredict.simulate(tmp_path / "py", hours_before_onset=0.05, hours_after=0.0,
+                                nsrdb_hours=0.05, threads=2, progress=events.append)
+    assert isinstance(truth, dict)
+    records = sorted(p.name for p in (tmp_path / "py").rglob("*.hea"))
+    assert len(records) == 41
+    assert [e["done"] for e in events] == list(range(1, 42))
+    assert {e["task"] for e in events} == {"simulate"} and events[-1]["total"] == 41
+    if not CLI.exists():
+        pytest.skip("build/dev's scapredict not built: no comparison with `scapredict simulate`")
+    subprocess.run([str(CLI), "simulate", "--out", str(tmp_path / "cli"), "--hours-before-onset",
+                    "0.05", "--hours-after", "0", "--nsrdb-hours", "0.05", "--threads", "2"],
+                   check=True, capture_output=True)
+    files = sorted(p.relative_to(tmp_path / "py") for p in (tmp_path / "py").rglob("*")
+                   if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "cli") for p in (tmp_path / "cli").rglob("*")
+                           if p.is_file())
+    for f in files:
+        assert (tmp_path / "py" / f).read_bytes() == (tmp_path / "cli" / f).read_bytes(), f
+
+
+def test_an_exception_in_the_progress_callback_stops_the_work(tmp_path):
+    def stop(event):
+        if event["done"] == 3:
+            raise KeyError("enough")
+    with pytest.raises(KeyError, match="enough"):
+        scapredict.simulate(tmp_path / "s", hours_before_onset=0.05, hours_after=0.0,
+                            nsrdb_hours=0.05, threads=2, progress=stop)
+    assert not (tmp_path / "s").exists(), "nothing half-written"
+    with pytest.raises(TypeError, match="callable"):
+        scapredict.simulate(tmp_path / "t", progress=42)
+    with pytest.raises(scapredict.Error, match="risk-effect"):
+        scapredict.simulate(tmp_path / "u", risk_effect=11.0)
+
+
+@need_mitdb
+def test_score_reports_progress(model_path):
+    events = []
+    r = scapredict.Model.load(model_path).score(REC100, threads=1, progress=events.append)
+    assert events and {e["task"] for e in events} == {"predict"}
+    assert events[-1]["done"] == events[-1]["total"] == len(r["minute"]) == 30
