@@ -11,6 +11,7 @@ import io
 import os
 import pathlib
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -305,3 +306,16 @@ def test_score_reports_progress(model_path):
     r = scapredict.Model.load(model_path).score(REC100, threads=1, progress=events.append)
     assert events and {e["task"] for e in events} == {"predict"}
     assert events[-1]["done"] == events[-1]["total"] == len(r["minute"]) == 30
+
+
+@need_mitdb
+def test_the_worked_example_of_docs_python_md_runs(model_path, tmp_path):
+    script = ROOT / "python" / "examples" / "worked_example.py"
+    out = subprocess.run([sys.executable, str(script), str(REC100), str(model_path),
+                          str(tmp_path / "risk.png")], check=True, capture_output=True,
+                         text=True, env={**os.environ}).stdout
+    lines = out.splitlines()
+    assert lines[0] == "100: 650000 samples x 2 channels ['MLII', 'V5'] at 360 Hz (30.1 min)"
+    assert lines[1].startswith("detected ") and "the reference annotates 2273" in lines[1]
+    assert sum(" min  " in l for l in lines) == 6  # six usable 5-minute windows
+    assert any(l.startswith("model ") and "30 of 30 minutes scored" in l for l in lines)
