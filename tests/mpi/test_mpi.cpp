@@ -83,6 +83,22 @@ const fs::path& cohort() {
   return data;
 }
 
+// `args` run by one process with --out dir/one and by two ranks with --out dir/two (and `extra`);
+// both must succeed.
+std::pair<CliResult, CliResult> one_and_two(const std::vector<std::string>& args,
+                                            const fs::path& dir,
+                                            const std::vector<std::string>& extra = {}) {
+  auto one = args, two = args;
+  one.insert(one.end(), {"--out", (dir / "one").string()});
+  two.insert(two.end(), {"--out", (dir / "two").string()});
+  two.insert(two.end(), extra.begin(), extra.end());
+  auto a = testing::run_cli(one);
+  EXPECT_EQ(a.exit_code, 0) << a.err;
+  auto b = mpirun2(two);
+  EXPECT_EQ(b.exit_code, 0) << b.err;
+  return {std::move(a), std::move(b)};
+}
+
 TEST(Mpi, SearchIsTheSameOnTwoProcessesAndItsJournalResumesOnOne) {
   SKIP_WITHOUT_MPIRUN();
   TempDir dir;
@@ -107,14 +123,9 @@ TEST(Mpi, SearchIsTheSameOnTwoProcessesAndItsJournalResumesOnOne) {
                                            "random",
                                            "--method",
                                            "paper"};
-  auto one = common, two = common;
-  one.insert(one.end(), {"--out", (dir / "one").string()});
-  two.insert(two.end(),
-             {"--out", (dir / "two").string(), "--journal", (dir / "journal.jsonl").string()});
-  const auto a = testing::run_cli(one);
-  ASSERT_EQ(a.exit_code, 0) << a.err;
-  const auto b = mpirun2(two);
-  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const auto [a, b] =
+      one_and_two(common, dir.path(), {"--journal", (dir / "journal.jsonl").string()});
+  ASSERT_FALSE(HasFailure());
   const auto ja = without_times(read_json(dir / "one" / "search.json"));
   const auto jb = without_times(read_json(dir / "two" / "search.json"));
   EXPECT_EQ(ja, jb);
@@ -179,13 +190,8 @@ TEST(Mpi, ReproduceIsTheSameOnTwoProcesses) {
   const std::vector<std::string> common = {
       "reproduce", "--data", cohort().string(), "--repetitions", "2", "--epochs", "2",
       "--threads", "1"};
-  auto one = common, two = common;
-  one.insert(one.end(), {"--out", (dir / "one").string()});
-  two.insert(two.end(), {"--out", (dir / "two").string()});
-  const auto a = testing::run_cli(one);
-  ASSERT_EQ(a.exit_code, 0) << a.err;
-  const auto b = mpirun2(two);
-  ASSERT_EQ(b.exit_code, 0) << b.err;
+  one_and_two(common, dir.path());
+  ASSERT_FALSE(HasFailure());
   const auto ja = without_times(read_json(dir / "one" / "results.json"));
   const auto jb = without_times(read_json(dir / "two" / "results.json"));
   ASSERT_TRUE(ja.contains("experiments"));
@@ -216,13 +222,8 @@ TEST(Mpi, PredictOverADirectoryWritesTheSameFiles) {
   ASSERT_EQ(n, 5);
   const std::vector<std::string> common = {"predict", (dir / "in").string(), "--model",
                                            (dir / "m.spm").string()};
-  auto one = common, two = common;
-  one.insert(one.end(), {"--out", (dir / "one").string()});
-  two.insert(two.end(), {"--out", (dir / "two").string()});
-  const auto a = testing::run_cli(one);
-  ASSERT_EQ(a.exit_code, 0) << a.err;
-  const auto b = mpirun2(two);
-  ASSERT_EQ(b.exit_code, 0) << b.err;
+  one_and_two(common, dir.path());
+  ASSERT_FALSE(HasFailure());
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir / "one")) {
     const auto name = e.path().filename();
