@@ -66,8 +66,7 @@ python:
 # The module into the user's site-packages (no network; docs/python.md); PYTHON_DIR=... elsewhere.
 PYTHON_DIR ?=
 python-install: python
-	$(if $(PYTHON_DIR),cmake -S . -B build/python -DSCAPREDICT_PYTHON_INSTALL_DIR=$(PYTHON_DIR),true)
-	cmake --install build/python --component python
+	$(if $(PYTHON_DIR),install -d $(PYTHON_DIR) && install -m 644 build/python/python/scapredict*.so $(PYTHON_DIR)/,cmake --install build/python --component python)
 
 fuzz:
 	./scripts/install-deps --fuzz

@@ -74,8 +74,8 @@ class PyProgress {
   PyProgress(const PyProgress&) = delete;
   PyProgress& operator=(const PyProgress&) = delete;
 
+  // Without a callable the events still check for Ctrl-C.
   ProgressFn fn() {
-    if (fn_.is_none()) return {};
     return [this](const ProgressEvent& e) { call(e); };
   }
   // After the library call: the callable's exception, if it raised one.
@@ -97,6 +97,7 @@ class PyProgress {
     py::gil_scoped_acquire gil;
     try {
       if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      if (fn_.is_none()) return;
       py::dict d;
       d["task"] = e.task;
       d["unit"] = e.unit;
@@ -131,8 +132,23 @@ auto with_progress(PyProgress& progress, Work work) {
   return std::move(*out);
 }
 
+// A channel argument: an int index or a str label as the library takes them; None: none named.
+std::optional<std::string> channel_name(const py::object& arg) {
+  if (arg.is_none()) return std::nullopt;
+  if (py::isinstance<py::bool_>(arg))
+    throw py::type_error("channel must be an int index, a str label or None");
+  if (PyIndex_Check(arg.ptr())) {  // int, numpy integers
+    const auto i = py::int_(arg).cast<long long>();
+    if (i < 0) throw py::value_error("channel must be >= 0");
+    return std::to_string(i);
+  }
+  if (py::isinstance<py::str>(arg)) return arg.cast<std::string>();
+  throw py::type_error("channel must be an int index, a str label or None");
+}
+
 // One channel (1-D) or every channel (2-D, samples x channels; they must share rate and length).
-py::tuple read_record(const fs::path& path, const std::optional<std::string>& channel) {
+py::tuple read_record(const fs::path& path, const py::object& channel_arg) {
+  const auto channel = channel_name(channel_arg);
   std::vector<std::vector<double>> columns;
   std::vector<io::ChannelInfo> infos;
   {
@@ -206,25 +222,60 @@ py::list read_annotations(const fs::path& record, const std::string& annotator) 
     d["subtype"] = a.subtype;
     d["chan"] = a.chan;
     d["num"] = a.num;
-    d["aux"] = a.aux;
+    // aux is bytes on disk: not UTF-8 bytes come back as surrogates (errors="surrogateescape")
+    // and write_annotations turns them back into the same bytes.
+    d["aux"] = py::reinterpret_steal<py::str>(PyUnicode_DecodeUTF8(
+        a.aux.data(), static_cast<py::ssize_t>(a.aux.size()), "surrogateescape"));
     out.append(d);
   }
   return out;
 }
 
+// A field of an annotation dict as an integer (TypeError for anything else).
+std::int64_t int_field(const py::dict& d, const char* key) {
+  const py::object v = d[key];
+  if (py::isinstance<py::bool_>(v) || !PyIndex_Check(v.ptr()))  // int, numpy integers
+    throw py::type_error(std::string("annotation field '") + key + "' must be an int");
+  return py::int_(v).cast<std::int64_t>();
+}
+
 void write_annotations(const fs::path& record, const std::string& annotator,
                        const py::list& annotations) {
+  // A WFDB annotator name: letters, digits and '_' (it becomes the file's extension).
+  if (annotator.empty() || annotator.size() > 64 ||
+      annotator.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
+    throw py::value_error("annotator must be 1 to 64 letters, digits or '_'");
   std::vector<io::Annotation> anns;
   anns.reserve(annotations.size());
   for (const auto& item : annotations) {
+    if (!py::isinstance<py::dict>(item)) throw py::type_error("each annotation must be a dict");
     const auto d = item.cast<py::dict>();
     io::Annotation a;
-    a.sample = d["sample"].cast<std::int64_t>();
-    a.code = d["code"].cast<int>();
-    if (d.contains("subtype")) a.subtype = d["subtype"].cast<int>();
-    if (d.contains("chan")) a.chan = d["chan"].cast<int>();
-    if (d.contains("num")) a.num = d["num"].cast<int>();
-    if (d.contains("aux")) a.aux = d["aux"].cast<std::string>();
+    a.sample = int_field(d, "sample");
+    const auto code = int_field(d, "code");
+    if (code < 1 || code > 49) throw py::value_error("annotation code must be 1 to 49");
+    a.code = static_cast<int>(code);
+    for (auto [key, field] :
+         {std::pair{"subtype", &a.subtype}, std::pair{"chan", &a.chan}, std::pair{"num", &a.num}}) {
+      if (!d.contains(key)) continue;
+      const auto v = int_field(d, key);
+      if (v < -1000 || v > 1000)
+        throw py::value_error(std::string("annotation ") + key + " out of range");
+      *field = static_cast<int>(v);
+    }
+    if (d.contains("aux")) {
+      const py::object aux = d["aux"];
+      if (py::isinstance<py::bytes>(aux)) {
+        a.aux = aux.cast<std::string>();
+      } else if (py::isinstance<py::str>(aux)) {
+        PyObject* b = PyUnicode_AsEncodedString(aux.ptr(), "utf-8", "surrogateescape");
+        if (b == nullptr) throw py::error_already_set();
+        a.aux = py::reinterpret_steal<py::bytes>(b).cast<std::string>();
+      } else {
+        throw py::type_error("annotation field 'aux' must be str or bytes");
+      }
+    }
     anns.push_back(std::move(a));
   }
   py::gil_scoped_release release;
@@ -236,8 +287,8 @@ py::array_t<double> minute_spectrum(const DoubleArray& samples, double fs, std::
   std::vector<double> s;
   {
     py::gil_scoped_release release;
-    if (!(std::isfinite(fs) && fs > 0))
-      throw dsp::DspError("minute_spectrum: fs must be finite and positive");
+    if (!(std::isfinite(fs) && fs >= 1 && fs <= 100000))
+      throw dsp::DspError("minute_spectrum: fs must be 1 to 100000 Hz");
     if (fs != dsp::kAnalysisFsHz) x = dsp::resample(x, fs, dsp::kAnalysisFsHz);
     if (x.empty()) throw dsp::DspError("minute_spectrum: no samples");
     s = dsp::SpectrumReducer(x.size(), bins)(x);
@@ -250,6 +301,10 @@ py::array_t<std::int64_t> detect_qrs(const DoubleArray& samples, double fs) {
   if (samples.ndim() == 1) {
     leads.emplace_back(samples.data(), samples.data() + samples.size());
   } else if (samples.ndim() == 2) {
+    if (samples.shape(1) < samples.shape(0))
+      throw py::value_error(
+          "2-D samples are leads x samples, and this has more leads than samples; for "
+          "read_record's samples x channels pass x.T, or one column x[:, k]");
     const auto n = static_cast<std::size_t>(samples.shape(1));
     for (py::ssize_t i = 0; i < samples.shape(0); ++i) {
       const double* row = samples.data(i, 0);
@@ -258,6 +313,7 @@ py::array_t<std::int64_t> detect_qrs(const DoubleArray& samples, double fs) {
   } else {
     throw py::value_error("samples must be a 1-D array (one lead) or 2-D (leads x samples)");
   }
+  if (leads.empty() || leads.front().empty()) throw py::value_error("samples is empty");
   std::vector<std::int64_t> beats;
   {
     py::gil_scoped_release release;
@@ -377,17 +433,18 @@ class Model {
     return Model(std::make_shared<infer::EngineScorer>(infer::EngineScorer::load(path)));
   }
 
-  infer::RecordRisk predict(const fs::path& record, const std::string& channel, int threads,
+  infer::RecordRisk predict(const fs::path& record, const py::object& channel, int threads,
                             const py::object& progress) const {
+    if (threads < 0 || threads > 64) throw py::value_error("threads must be 0 (automatic) to 64");
     infer::PredictOptions options;
-    options.channel = channel;
+    options.channel = channel_name(channel).value_or("0");
     options.threads = threads;
     PyProgress p(progress);
     return with_progress(
         p, [&](ProgressFn fn) { return infer::predict_record(*scorer_, record, options, fn); });
   }
 
-  py::dict score(const fs::path& record, const std::string& channel, int threads,
+  py::dict score(const fs::path& record, const py::object& channel, int threads,
                  const py::object& progress) const {
     const auto r = predict(record, channel, threads, progress);
     const auto n = r.minutes.size();
@@ -414,7 +471,7 @@ class Model {
     return d;
   }
 
-  py::object score_frame(const fs::path& record, const std::string& channel, int threads,
+  py::object score_frame(const fs::path& record, const py::object& channel, int threads,
                          const py::object& progress) const {
     py::module_ pandas;
     try {
@@ -482,12 +539,12 @@ PYBIND11_MODULE(scapredict, m) {
 
   py::class_<Model>(m, "Model", "A model file scored by the LibTorch-free inference engine.")
       .def_static("load", &Model::load, py::arg("path"))
-      .def("score", &Model::score, py::arg("record_path"), py::arg("channel") = "0",
+      .def("score", &Model::score, py::arg("record_path"), py::arg("channel") = 0,
            py::arg("threads") = 0, py::arg("progress") = py::none(),
            "Risk of every whole minute: a dict of minute, start_s, clock_time, "
            "minutes_before_onset (NaN when none), quality (list of str) and risk (NaN where not "
            "scored).")
-      .def("score_frame", &Model::score_frame, py::arg("record_path"), py::arg("channel") = "0",
+      .def("score_frame", &Model::score_frame, py::arg("record_path"), py::arg("channel") = 0,
            py::arg("threads") = 0, py::arg("progress") = py::none(),
            "score() as a pandas DataFrame (needs pandas).")
       .def_property_readonly("arch", &Model::arch)

@@ -252,7 +252,18 @@ void add_search(CLI::App& app) {
       ->excludes(cmd->get_option("--data"));
   add_run_flags(cmd, *run, false);
   cmd->callback([=] {
-    create_output_dir(*out);  // the journal may live in it
+    // The folder is made first (the journal may live in it); a run that fails leaves no empty
+    // folder it made behind. A journal inside it keeps it.
+    check_output_dir(*out);
+    struct RemoveIfEmpty {
+      std::filesystem::path p;
+      bool armed;
+      ~RemoveIfEmpty() {
+        std::error_code ec;
+        if (armed && std::filesystem::is_empty(p, ec) && !ec) std::filesystem::remove(p, ec);
+      }
+    } made{*out, !std::filesystem::exists(*out)};
+    create_output_dir(*out);
     if (!journal->empty()) check_writable(*journal);
     if (!methods->empty()) {
       cfg->methods.clear();
@@ -276,7 +287,8 @@ void add_search(CLI::App& app) {
     data::Cohort c;
     if (!beats->empty()) {
       cleanup.p =
-          std::filesystem::path(*out) / (".scapredict-search-render-" + std::to_string(::getpid()));
+          std::filesystem::path(*out) / (".scapredict-search-render-" + std::to_string(::getpid()) +
+                                         "-r" + std::to_string(workers().rank()));
       auto rr = eval::RealRhythmConfig::preregistered();
       rr.run.seed = run->seed;
       c = eval::render_one_recorder(data::load_beat_cohort(*beats), rr, cleanup.p,
@@ -294,6 +306,7 @@ void add_search(CLI::App& app) {
                 << " %, accuracy " << stats::percent_ci(m.outer_accuracy) << " %\n";
     std::cout << "report written to " << (std::filesystem::path(*out) / "SEARCH.md").string()
               << "\n";
+    made.armed = false;
   });
 }
 

@@ -13,10 +13,9 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "cli_main.hpp"
 #include "common/atomic_file.hpp"
@@ -285,61 +284,80 @@ void predict_one(const infer::Scorer& model, const ScoreFlags& f, const std::str
     std::cerr << "scapredict: warning: " << printable(plot) << ": gnuplot not found, no PNG\n";
 }
 
-// A batch's record as scored by one process: its summary row (JSON), its warnings, and its two
-// files' bytes, in one message (the unit of common/workers.hpp).
-nlohmann::json row_json(const infer::CohortRow& r) {
-  nlohmann::json j = {{"error", r.error},
-                      {"counts",
-                       {r.minutes, r.scored, r.ok, r.bridged, r.invalid, r.flat, r.saturated,
-                        r.after_onset, r.vf_like, r.unlike_training, r.above_threshold}}};
-  if (r.max_risk) j["max_risk"] = *r.max_risk;
-  if (r.mean_risk) j["mean_risk"] = *r.mean_risk;
-  if (r.first_alarm) j["first_alarm"] = *r.first_alarm;
-  if (r.first_alarm_s) j["first_alarm_s"] = *r.first_alarm_s;
-  return j;
-}
+// A batch's record as scored by one process (the unit of common/workers.hpp): its error or its
+// summary row, its name and warnings, and its two files' bytes, as raw fields (record names and
+// messages may hold any bytes; risks may be NaN).
+struct BatchRecord {
+  infer::CohortRow row;  ///< row.error set when it failed
+  std::string name;
+  std::vector<std::string> warnings;
+  std::string table, risk;
 
-infer::CohortRow row_from_json(const nlohmann::json& j) {
-  infer::CohortRow r;
-  r.error = j.at("error").get<std::string>();
-  const auto c = j.at("counts").get<std::vector<int>>();
-  if (c.size() != 11) throw Error("predict: a record's summary is cut");
-  int* fields[] = {&r.minutes,        &r.scored,    &r.ok,          &r.bridged, &r.invalid,
-                   &r.flat,           &r.saturated, &r.after_onset, &r.vf_like, &r.unlike_training,
-                   &r.above_threshold};
-  for (std::size_t i = 0; i < c.size(); ++i) *fields[i] = c[i];
-  if (j.contains("max_risk")) r.max_risk = j["max_risk"].get<double>();
-  if (j.contains("mean_risk")) r.mean_risk = j["mean_risk"].get<double>();
-  if (j.contains("first_alarm")) r.first_alarm = j["first_alarm"].get<int>();
-  if (j.contains("first_alarm_s")) r.first_alarm_s = j["first_alarm_s"].get<double>();
-  return r;
-}
+  std::string pack() const {
+    MessageWriter m;
+    m.str(row.error);
+    m.str(name);
+    m.u64(warnings.size());
+    for (const auto& w : warnings) m.str(w);
+    for (int v :
+         {row.minutes, row.scored, row.ok, row.bridged, row.invalid, row.flat, row.saturated,
+          row.after_onset, row.vf_like, row.unlike_training, row.above_threshold})
+      m.u64(static_cast<std::uint64_t>(static_cast<std::int64_t>(v)));
+    for (const auto& v : {row.max_risk, row.mean_risk, row.first_alarm_s}) {
+      m.u64(v.has_value());
+      m.f64(v.value_or(0));
+    }
+    m.u64(row.first_alarm.has_value());
+    m.u64(static_cast<std::uint64_t>(static_cast<std::int64_t>(row.first_alarm.value_or(0))));
+    m.str(table);
+    m.str(risk);
+    return m.take();
+  }
+  static BatchRecord unpack(const std::string& bytes) {
+    MessageReader m(bytes);
+    BatchRecord b;
+    b.row.error = m.str();
+    b.name = m.str();
+    const auto nw = m.u64();
+    for (std::uint64_t i = 0; i < nw && !m.done(); ++i) b.warnings.push_back(m.str());
+    for (int* v : {&b.row.minutes, &b.row.scored, &b.row.ok, &b.row.bridged, &b.row.invalid,
+                   &b.row.flat, &b.row.saturated, &b.row.after_onset, &b.row.vf_like,
+                   &b.row.unlike_training, &b.row.above_threshold})
+      *v = static_cast<int>(static_cast<std::int64_t>(m.u64()));
+    for (auto* v : {&b.row.max_risk, &b.row.mean_risk, &b.row.first_alarm_s}) {
+      const bool has = m.u64() != 0;
+      const double x = m.f64();
+      if (has) *v = x;
+    }
+    const bool has_alarm = m.u64() != 0;
+    const auto alarm = static_cast<int>(static_cast<std::int64_t>(m.u64()));
+    if (has_alarm) b.row.first_alarm = alarm;
+    b.table = m.str();
+    b.risk = m.str();
+    if (!m.done()) throw Error("predict: a record's result was garbled between processes");
+    return b;
+  }
+};
 
 std::string score_for_batch(const infer::Scorer& model, const ScoreFlags& f, const fs::path& rec) {
-  nlohmann::json head = {{"record", rec.string()}};
-  std::string table, risk;
+  BatchRecord b;
   try {
     auto options = f.options;
     options.allow_nothing_scored = true;  // a record with nothing to score is a result
     auto r = infer::predict_record(model, rec, options);
     r.model["file"] = f.model;
-    table = infer::to_csv(r, &f.alarm);
+    b.table = infer::to_csv(r, &f.alarm);
     const auto bytes = io::encode_annotations(infer::risk_annotations(r, r.frame_fs_hz, f.alarm));
-    risk.assign(bytes.begin(), bytes.end());
-    head["name"] = r.record;
-    head["warnings"] = r.warnings;
-    head["row"] = row_json(infer::summarise(r, f.alarm));
+    b.risk.assign(bytes.begin(), bytes.end());
+    b.name = r.record;
+    b.warnings = r.warnings;
+    b.row = infer::summarise(r, f.alarm);
   } catch (const std::exception& e) {  // Error, and anything else: the batch goes on
-    infer::CohortRow row;
-    row.error =
+    b = BatchRecord{};
+    b.row.error =
         error_line(dynamic_cast<const Error*>(&e) ? e.what() : rec.string() + ": " + e.what());
-    head["row"] = row_json(row);
-    table.clear();
-    risk.clear();
   }
-  head["table_bytes"] = table.size();
-  head["risk_bytes"] = risk.size();
-  return head.dump() + "\n" + table + risk;
+  return b.pack();
 }
 
 // The records of a batch are spread over the run's processes, one at a time each (docs/mpi.md);
@@ -348,34 +366,36 @@ void predict_batch(const infer::Scorer& model, const ScoreFlags& f,
                    const std::vector<fs::path>& records, const std::string& out) {
   if (out.empty())
     throw CLI::ValidationError("--out", "required for several records (a directory)");
-  create_output_dir(out);
+  // The batch is built in a folder beside `out` and renamed into place at the end, by the first
+  // process (the others only check that it could): a killed batch leaves no half-filled folder.
+  check_output_dir(out);
   const bool writer = workers().root();
+  std::optional<StagedDir> stage;
+  if (writer) {
+    stage.emplace(out, "a batch writes a new one");
+  } else if (std::error_code ec; fs::exists(out, ec) && !fs::is_empty(out, ec)) {
+    throw Error(out + ": already exists and is not an empty directory; a batch writes a new one");
+  }
   std::set<std::string> used = {"cohort"};
   std::vector<infer::CohortRow> rows;
   const ProgressTracker tracker(stderr_progress(), "predict", "record", records.size());
   int failed = 0;
   auto take = [&](std::size_t i, std::string&& msg) {
     const auto& rec = records[i];
-    const auto nl = msg.find('\n');
-    const auto head = nlohmann::json::parse(msg.substr(0, nl));
-    const auto table_bytes = head.at("table_bytes").get<std::size_t>();
-    const auto risk_bytes = head.at("risk_bytes").get<std::size_t>();
-    if (nl == std::string::npos || msg.size() - nl - 1 != table_bytes + risk_bytes)
-      throw Error(rec.string() + ": the record's outputs were cut between processes");
-    auto row = row_from_json(head.at("row"));
+    auto b = BatchRecord::unpack(msg);
+    auto row = std::move(b.row);
     row.record = rec.string();
     if (row.error.empty()) {
-      for (const auto& w : head.at("warnings"))
-        std::cerr << "scapredict: warning: " << printable(rec.string()) << ": "
-                  << w.get<std::string>() << "\n";
+      for (const auto& w : b.warnings)
+        std::cerr << "scapredict: warning: " << printable(rec.string()) << ": " << w << "\n";
       try {
-        const auto stem = output_stem(head.at("name").get<std::string>(), used);
+        const auto stem = output_stem(b.name, used);
         const auto table = fs::path(out) / (stem + ".csv"), risk = fs::path(out) / (stem + ".risk");
         if (writer) {
           for (const auto& o : {table, risk})
             check_not_input(o, record_inputs(rec, f.model, f.options.annotator));
-          write_file_atomic(table, std::string_view(msg).substr(nl + 1, table_bytes));
-          write_file_atomic(risk, std::string_view(msg).substr(nl + 1 + table_bytes));
+          write_file_atomic(stage->path() / table.filename(), b.table);
+          write_file_atomic(stage->path() / risk.filename(), b.risk);
         }
         row.table = table.filename().string();
       } catch (const Error& e) {
@@ -401,10 +421,14 @@ void predict_batch(const infer::Scorer& model, const ScoreFlags& f,
       "minutes_above_threshold: scored minutes with P >= T_on; per-minute tables in <record>.csv, "
       "WFDB NOTE annotations in <record>.risk"};
   const auto summary = fs::path(out) / "cohort.csv";
-  if (writer) write_file_atomic(summary, infer::cohort_csv(rows, comments));
+  if (writer) {
+    write_file_atomic(stage->path() / summary.filename(), infer::cohort_csv(rows, comments));
+    stage->commit();
+  }
   std::cout << records.size() - failed << " of " << records.size() << " records scored -> "
             << printable(summary.string()) << "\n";
-  if (failed > 0)
+  // Writing fails only where files are written: the first process's count is the whole count.
+  if (failed > 0 && writer)
     throw Error(summary.string() + ": " + std::to_string(failed) + " of " +
                 std::to_string(records.size()) + " records failed (their rows say why)");
 }
@@ -432,8 +456,9 @@ void add_predict(CLI::App& app, ScorerLoader fallback) {
   cmd->callback([=] {
     check_alarm(f->alarm);
     const auto list = expand_records(*records);
+    // Several records named (even one named twice) or a directory: a batch.
     const bool batch =
-        list.size() > 1 || (records->size() == 1 && fs::is_directory(records->front()));
+        records->size() > 1 || (records->size() == 1 && fs::is_directory(records->front()));
     check_distinct({{"--out", *out}, {"--plot", *plot}, {"--annotations", *annotations}});
     if (batch) {
       if (!plot->empty()) throw CLI::ValidationError("--plot", "one record only");

@@ -27,8 +27,7 @@ fs::path simulated_default(const fs::path& cache_dir) {
   name << "simulated-seed" << cfg.seed << "-risk" << cfg.risk_effect << "-gap" << cfg.device_gap;
   cfg.out = cache_dir / name.str();
   // Under several processes (docs/mpi.md) the first one simulates and the others wait for it.
-  const auto& w = workers();
-  if (w.root()) {
+  on_root(workers(), [&] {
     if (fs::exists(cfg.out / "truth.json")) {
       std::cerr << "data: no --data and no data/physionet; using the SIMULATED cohort cached in "
                 << cfg.out.string() << "\n";
@@ -39,8 +38,7 @@ fs::path simulated_default(const fs::path& cache_dir) {
       cfg.progress = stderr_progress();
       sim::simulate(cfg);
     }
-  }
-  w.barrier();
+  });
   return cfg.out;
 }
 

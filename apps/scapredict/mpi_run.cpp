@@ -24,6 +24,12 @@ bool spreads(const std::string& command) {
   return names.count(command) > 0;
 }
 
+bool is_command(const CLI::App& app, const std::string& name) {
+  for (const auto* sub : app.get_subcommands({}))
+    if (sub->get_name() == name) return true;
+  return false;
+}
+
 void say(int fd, const std::string& line) {
   const std::string text = line + "\n";
   [[maybe_unused]] const auto n = ::write(fd, text.data(), text.size());
@@ -60,7 +66,7 @@ int run_main_maybe_mpi(CLI::App& app, int argc, char** argv) {
   const int err_fd = rank == 0 ? 2 : quieten();
   std::string error;
   int code = 0;
-  if (size > 1 && argc > 1 && argv[1][0] != '-' && !spreads(argv[1])) {
+  if (size > 1 && argc > 1 && is_command(app, argv[1]) && !spreads(argv[1])) {
     error = "scapredict: mpirun: '" + std::string(argv[1]) +
             "' runs as one process; start it without mpirun (search, reproduce, audit and "
             "predict spread over processes)";

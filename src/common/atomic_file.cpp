@@ -102,3 +102,40 @@ void check_not_input(const std::filesystem::path& out,
 }
 
 }  // namespace scapredict
+
+namespace scapredict {
+
+StagedDir::StagedDir(std::filesystem::path out, const std::string& why) : out_(std::move(out)) {
+  namespace fs = std::filesystem;
+  static std::atomic<unsigned> counter{0};
+  std::error_code ec;
+  if (fs::exists(out_, ec) && !(fs::is_directory(out_, ec) && fs::is_empty(out_, ec)))
+    throw Error(out_.string() + ": already exists and is not an empty directory; " + why);
+  const fs::path parent = out_.has_parent_path() ? out_.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  if (ec || !fs::is_directory(parent))
+    throw Error(out_.string() + ": cannot create its parent directory (" +
+                (ec ? ec.message() : std::string("not a directory")) + ")");
+  stage_ = parent / ("." + out_.filename().string() + ".staging." + std::to_string(::getpid()) +
+                     "." + std::to_string(counter++));
+  if (!fs::create_directory(stage_, ec) || ec)
+    throw Error(out_.string() + ": cannot write beside it (" + ec.message() + ")");
+}
+
+StagedDir::~StagedDir() {
+  if (committed_) return;
+  std::error_code ec;
+  std::filesystem::remove_all(stage_, ec);
+}
+
+void StagedDir::commit() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(out_, ec) && fs::is_empty(out_, ec)) fs::remove(out_, ec);
+  ec.clear();
+  fs::rename(stage_, out_, ec);
+  if (ec) throw Error(out_.string() + ": cannot move the folder into place (" + ec.message() + ")");
+  committed_ = true;
+}
+
+}  // namespace scapredict

@@ -28,6 +28,25 @@ void create_output_dir(const std::filesystem::path& dir);
 void check_not_input(const std::filesystem::path& out,
                      const std::vector<std::filesystem::path>& inputs);
 
+/// A directory built aside and renamed into place: a fresh hidden folder beside `out`
+/// (".NAME.staging.PID.N"), removed with its contents unless commit() moved it to `out`. `out`
+/// must not exist or be an empty directory (else Error "OUT: already exists and is not an empty
+/// directory; `why`").
+class StagedDir {
+ public:
+  StagedDir(std::filesystem::path out, const std::string& why);
+  ~StagedDir();
+  StagedDir(const StagedDir&) = delete;
+  StagedDir& operator=(const StagedDir&) = delete;
+  const std::filesystem::path& path() const { return stage_; }
+  /// Renames the folder to `out` (replacing an empty directory there). Throws Error.
+  void commit();
+
+ private:
+  std::filesystem::path out_, stage_;
+  bool committed_ = false;
+};
+
 /// Reads a whole file. Throws scapredict::Error naming the path when it cannot be opened.
 std::string read_file(const std::filesystem::path& path);
 

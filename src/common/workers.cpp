@@ -1,9 +1,11 @@
 #include "common/workers.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -38,51 +40,23 @@ struct DepthGuard {
   DepthGuard& operator=(const DepthGuard&) = delete;
 };
 
-// A message between processes: length-prefixed fields.
-class Writer {
- public:
-  void u64(std::uint64_t v) { bytes_.append(reinterpret_cast<const char*>(&v), sizeof v); }
-  void str(const std::string& s) {
-    u64(s.size());
-    bytes_ += s;
-  }
-  std::string take() { return std::move(bytes_); }
-
- private:
-  std::string bytes_;
-};
-
-class Reader {
- public:
-  explicit Reader(const std::string& s) : s_(s) {}
-  std::uint64_t u64() {
-    if (s_.size() - pos_ < sizeof(std::uint64_t)) throw Error("workers: a cut message");
-    std::uint64_t v;
-    std::memcpy(&v, s_.data() + pos_, sizeof v);
-    pos_ += sizeof v;
-    return v;
-  }
-  std::string str() {
-    const auto n = u64();
-    if (n > s_.size() - pos_) throw Error("workers: a cut message");
-    std::string out = s_.substr(pos_, n);
-    pos_ += n;
-    return out;
-  }
-
- private:
-  const std::string& s_;
-  std::size_t pos_ = 0;
-};
-
-std::string message_of(const std::exception_ptr& e) {
+// A failure's message, and whether it was an Error (bad input) or something else (a bug).
+std::pair<std::string, bool> message_of(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
+  } catch (const Error& x) {
+    return {x.what(), true};
   } catch (const std::exception& x) {
-    return x.what();
+    return {x.what(), false};
   } catch (...) {
-    return "an unknown error";
+    return {"an unknown error", false};
   }
+}
+
+// Throws what a unit threw, as its kind: Error, or std::runtime_error for anything else.
+[[noreturn]] void rethrow(const std::pair<std::string, bool>& failure) {
+  if (failure.second) throw Error(failure.first);
+  throw std::runtime_error(failure.first);
 }
 
 }  // namespace
@@ -144,35 +118,43 @@ void map_units(const Workers& w, std::size_t n, const std::function<std::string(
 
   std::map<std::size_t, std::string> waiting;  // results not yet taken (a later unit came first)
   std::size_t next = 0;                        // the next unit to take
-  std::optional<std::string> take_error;       // this process's `take` failed: said next exchange
+  std::optional<std::pair<std::string, bool>> take_error;  // this process's `take` failed
   // Exchanges this process's part; throws on every process the first failure anyone reported.
-  auto exchange = [&](Writer& msg) {
-    msg.str(take_error.value_or(""));
-    msg.u64(take_error ? 1 : 0);
+  // Every part names the number of units, so processes that disagree on it stop together.
+  auto exchange = [&](MessageWriter& msg) {
+    msg.u64(n);
+    msg.u64(take_error ? (take_error->second ? 1 : 2) : 0);
+    msg.str(take_error ? take_error->first : "");
     const auto all = w.all_gather(msg.take());
-    std::optional<std::pair<std::size_t, std::string>> failed_unit;
-    std::optional<std::string> failed_take;
+    std::optional<std::pair<std::size_t, std::pair<std::string, bool>>> failed_unit;
+    std::optional<std::pair<std::string, bool>> failed_take;
+    bool disagree = false;
     for (const auto& part : all) {
-      Reader in(part);
+      MessageReader in(part);
       const auto k = in.u64();
       for (std::uint64_t j = 0; j < k; ++j) {
         const auto unit = in.u64();
-        const bool ok = in.u64() != 0;
+        const auto kind = in.u64();  // 0: a result; 1: an Error; 2: another failure
         auto text = in.str();
         if (unit >= n) throw Error("workers: a unit out of range");
-        if (ok)
+        if (kind == 0)
           waiting.emplace(unit, std::move(text));
         else if (!failed_unit || unit < failed_unit->first)
-          failed_unit = std::make_pair(unit, std::move(text));
+          failed_unit = std::make_pair(unit, std::make_pair(std::move(text), kind == 1));
       }
+      disagree = disagree || in.u64() != n;
+      const auto te_kind = in.u64();
       auto te = in.str();
-      if (in.u64() != 0 && !failed_take) failed_take = std::move(te);
+      if (te_kind != 0 && !failed_take) failed_take = std::make_pair(std::move(te), te_kind == 1);
     }
-    if (failed_take) throw Error(*failed_take);
-    if (failed_unit) throw Error(failed_unit->second);
+    if (disagree)
+      throw Error("workers: the processes disagree on the number of units (" + std::to_string(n) +
+                  " here); do all see the same inputs?");
+    if (failed_take) rethrow(*failed_take);
+    if (failed_unit) rethrow(failed_unit->second);
   };
   for (std::size_t r = 0; r < rounds; ++r) {
-    Writer msg;
+    MessageWriter msg;
     const std::size_t lo = std::min(r * per, mine.size()), hi = std::min(lo + per, mine.size());
     msg.u64(hi - lo);
     for (std::size_t j = lo; j < hi; ++j) {
@@ -181,11 +163,12 @@ void map_units(const Workers& w, std::size_t n, const std::function<std::string(
       try {
         const DepthGuard guard;
         auto result = work(unit);
-        msg.u64(1);
+        msg.u64(0);
         msg.str(result);
       } catch (...) {
-        msg.u64(0);
-        msg.str(message_of(std::current_exception()));
+        const auto failure = message_of(std::current_exception());
+        msg.u64(failure.second ? 1 : 2);
+        msg.str(failure.first);
       }
     }
     exchange(msg);
@@ -202,10 +185,65 @@ void map_units(const Workers& w, std::size_t n, const std::function<std::string(
     }
   }
   // The last word: a `take` that failed in the last round.
-  Writer last;
+  MessageWriter last;
   last.u64(0);
   exchange(last);
   if (next != n) throw Error("workers: " + std::to_string(n - next) + " units without a result");
+}
+
+void on_root(const Workers& w, const std::function<void()>& work) {
+  std::string failure;
+  if (w.root()) {
+    try {
+      work();
+    } catch (...) {
+      const auto m = message_of(std::current_exception());
+      failure = (m.second ? "E" : "X") + m.first;
+    }
+  }
+  if (w.size() > 1) failure = w.all_gather(failure).front();
+  if (!failure.empty()) rethrow({failure.substr(1), failure[0] == 'E'});
+}
+
+nlohmann::json json_double(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+double double_from_json(const nlohmann::json& j) {
+  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
+}
+
+void MessageWriter::u64(std::uint64_t v) {
+  bytes_.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+void MessageWriter::f64(double v) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  u64(bits);
+}
+void MessageWriter::str(std::string_view s) {
+  u64(s.size());
+  bytes_ += s;
+}
+
+std::uint64_t MessageReader::u64() {
+  if (s_.size() - pos_ < sizeof(std::uint64_t)) throw Error("workers: a cut message");
+  std::uint64_t v;
+  std::memcpy(&v, s_.data() + pos_, sizeof v);
+  pos_ += sizeof v;
+  return v;
+}
+double MessageReader::f64() {
+  const auto bits = u64();
+  double v;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+std::string MessageReader::str() {
+  const auto n = u64();
+  if (n > s_.size() - pos_) throw Error("workers: a cut message");
+  std::string out = s_.substr(pos_, n);
+  pos_ += n;
+  return out;
 }
 
 std::string pack_doubles(const std::vector<double>& v) {

@@ -4,10 +4,14 @@
 // every process, so that what a run computes does not depend on how many processes ran it.
 // Without MPI there is one process and every unit runs here.
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace scapredict {
 
@@ -45,8 +49,44 @@ void map_units(const Workers& w, std::size_t n, const std::function<std::string(
                const std::function<void(std::size_t, std::string&&)>& take,
                const std::vector<double>& weights = {}, std::size_t round = 0);
 
+/// Runs `work` on the first process only; then every process throws the Error it threw (the
+/// same message everywhere), or returns. For work whose result lands in files all processes read
+/// afterwards (a simulated cohort in a cache).
+void on_root(const Workers& w, const std::function<void()>& work);
+
 /// Doubles as bytes and back, bit for bit (a unit's numeric result).
 std::string pack_doubles(const std::vector<double>& v);
 std::vector<double> unpack_doubles(const std::string& s);
+
+/// A double in a unit's JSON result: JSON has no NaN or infinity, so those travel as null and
+/// come back as NaN.
+nlohmann::json json_double(double v);
+double double_from_json(const nlohmann::json& j);
+
+/// A unit's result as length-prefixed fields: any bytes, numbers bit for bit (NaN included).
+class MessageWriter {
+ public:
+  void u64(std::uint64_t v);
+  void f64(double v);
+  void str(std::string_view s);
+  std::string take() { return std::move(bytes_); }
+
+ private:
+  std::string bytes_;
+};
+
+/// Reads what a MessageWriter wrote, in the same order; throws Error on a cut message.
+class MessageReader {
+ public:
+  explicit MessageReader(const std::string& s) : s_(s) {}
+  std::uint64_t u64();
+  double f64();
+  std::string str();
+  bool done() const { return pos_ == s_.size(); }
+
+ private:
+  const std::string& s_;
+  std::size_t pos_ = 0;
+};
 
 }  // namespace scapredict

@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -29,28 +30,30 @@ class MpiWorkers final : public Workers {
   int size() const override { return size_; }
 
   std::vector<std::string> all_gather(const std::string& mine) const override {
-    // Lengths first, then the bytes; MPI counts are int, so a part over 2 GiB is refused.
-    if (mine.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-      throw Error("MPI: a result over 2 GiB cannot be exchanged");
-    const int len = static_cast<int>(mine.size());
-    std::vector<int> lens(static_cast<std::size_t>(size_));
-    check(MPI_Allgather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, comm_), "MPI_Allgather");
-    std::vector<int> displs(lens.size());
+    // Lengths first (64-bit, so every process sees every length and refuses together what MPI's
+    // int counts cannot carry), then the bytes.
+    const long long len = static_cast<long long>(mine.size());
+    std::vector<long long> lens(static_cast<std::size_t>(size_));
+    check(MPI_Allgather(&len, 1, MPI_LONG_LONG, lens.data(), 1, MPI_LONG_LONG, comm_),
+          "MPI_Allgather");
+    std::vector<int> counts(lens.size()), displs(lens.size());
     long long total = 0;
     for (std::size_t i = 0; i < lens.size(); ++i) {
-      if (total > std::numeric_limits<int>::max() - lens[i])
-        throw Error("MPI: the results of one exchange exceed 2 GiB");
-      displs[i] = static_cast<int>(total);
+      displs[i] = static_cast<int>(std::min<long long>(total, std::numeric_limits<int>::max()));
+      counts[i] = static_cast<int>(std::min<long long>(lens[i], std::numeric_limits<int>::max()));
       total += lens[i];
     }
+    if (total > std::numeric_limits<int>::max())
+      throw Error("MPI: one exchange of results would exceed 2 GiB (" + std::to_string(total) +
+                  " bytes); use fewer processes or smaller units");
     std::string all(static_cast<std::size_t>(total), '\0');
-    check(MPI_Allgatherv(mine.data(), len, MPI_CHAR, all.data(), lens.data(), displs.data(),
-                         MPI_CHAR, comm_),
+    check(MPI_Allgatherv(mine.data(), static_cast<int>(len), MPI_BYTE, all.data(), counts.data(),
+                         displs.data(), MPI_BYTE, comm_),
           "MPI_Allgatherv");
     std::vector<std::string> parts;
     for (std::size_t i = 0; i < lens.size(); ++i)
       parts.push_back(
-          all.substr(static_cast<std::size_t>(displs[i]), static_cast<std::size_t>(lens[i])));
+          all.substr(static_cast<std::size_t>(displs[i]), static_cast<std::size_t>(counts[i])));
     return parts;
   }
   void barrier() const override { check(MPI_Barrier(comm_), "MPI_Barrier"); }
@@ -83,6 +86,11 @@ struct MpiSession::Comms {
 MpiSession::MpiSession(int* argc, char*** argv) : comms_(std::make_unique<Comms>()) {
   int provided = 0;
   check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  // Only the main thread calls MPI, but other threads exist (LibTorch's, the record reader).
+  if (provided < MPI_THREAD_FUNNELED) {
+    MPI_Finalize();
+    throw Error("MPI: this MPI library does not allow threads beside the one that calls it");
+  }
   check(MPI_Comm_dup(MPI_COMM_WORLD, &comms_->work), "MPI_Comm_dup");
   check(MPI_Comm_dup(MPI_COMM_WORLD, &comms_->ending), "MPI_Comm_dup");
   workers_ = std::make_shared<MpiWorkers>(comms_->work);
@@ -103,7 +111,7 @@ std::optional<std::vector<std::string>> MpiSession::endings(const std::string& m
   std::memcpy(line.data(), mine.data(), std::min<std::size_t>(mine.size(), kLineBytes - 1));
   std::vector<char> all(static_cast<std::size_t>(size()) * kLineBytes, '\0');
   MPI_Request req;
-  check(MPI_Iallgather(line.data(), kLineBytes, MPI_CHAR, all.data(), kLineBytes, MPI_CHAR,
+  check(MPI_Iallgather(line.data(), kLineBytes, MPI_BYTE, all.data(), kLineBytes, MPI_BYTE,
                        comms_->ending, &req),
         "MPI_Iallgather");
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "common/workers.hpp"
 #include "data/minutes.hpp"
 #include "dsp/prepare.hpp"
 #include "dsp/vf_like.hpp"
@@ -70,7 +71,10 @@ data::Cohort grid_cohort(const AuditConfig& ac, double risk, double gap) {
   sc.nsrdb_hours = ac.grid_nsrdb_hours;
   sc.max_sddb = sc.max_nsrdb = ac.grid_records;
   sc.threads = 2;
-  if (!fs::exists(sc.out / "truth.json")) sim::simulate(sc);
+  // Under several processes (docs/mpi.md) the first one fills the cache, the others wait.
+  on_root(workers(), [&] {
+    if (!fs::exists(sc.out / "truth.json")) sim::simulate(sc);
+  });
   return data::load_cohort(sc.out);
 }
 

@@ -48,10 +48,10 @@ double time_per_minute(const infer::Engine& e, const std::vector<std::vector<flo
 }
 
 // JSON has no NaN: an undefined AUROC travels as null.
-nlohmann::json finite_or_null(double v) {
+nlohmann::json json_double(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
-double double_or_nan(const nlohmann::json& j) {
+double double_from_json(const nlohmann::json& j) {
   return j.is_null() ? NAN : j.get<double>();
 }
 
@@ -103,10 +103,10 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
       for (const auto& v : test.x) p.push_back(e.score(v));
       if (name == "fp32") p0 = p;
       int right = 0;
-      std::vector<double> abs_dp;
+      nlohmann::json abs_dp_json = nlohmann::json::array();
       for (std::size_t i = 0; i < p.size(); ++i) {
         right += (p[i] >= 0.5) == (test.y[i] == 1);
-        abs_dp.push_back(std::abs(p[i] - p0[i]));
+        abs_dp_json.push_back(json_double(std::abs(p[i] - p0[i])));
       }
       const double a = stats::auroc(p, test.y);
       if (name == "fp32") auroc0 = a;
@@ -114,12 +114,12 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
           {{"name", name},
            {"weight_bytes", e.weight_bytes()},
            {"macs", e.macs()},
-           {"sparsity", e.sparsity()},
-           {"us", time_per_minute(e, test.x)},
-           {"accuracy", static_cast<double>(right) / static_cast<double>(p.size())},
-           {"auroc", finite_or_null(a)},
-           {"delta_auroc", finite_or_null(a - auroc0)},
-           {"abs_dp", abs_dp}});
+           {"sparsity", json_double(e.sparsity())},
+           {"us", json_double(time_per_minute(e, test.x))},
+           {"accuracy", json_double(static_cast<double>(right) / static_cast<double>(p.size()))},
+           {"auroc", json_double(a)},
+           {"delta_auroc", json_double(a - auroc0)},
+           {"abs_dp", abs_dp_json}});
     }
     return out.dump();
   };
@@ -135,13 +135,13 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
           if (rep == 0) {
             s.weight_bytes = v.at("weight_bytes").get<std::size_t>();
             s.macs = v.at("macs").get<std::size_t>();
-            s.sparsity = v.at("sparsity").get<double>();
+            s.sparsity = double_from_json(v.at("sparsity"));
           }
-          s.us.push_back(v.at("us").get<double>());
-          s.accuracy.push_back(v.at("accuracy").get<double>());
-          s.auroc.push_back(double_or_nan(v.at("auroc")));
-          s.delta_auroc.push_back(double_or_nan(v.at("delta_auroc")));
-          for (double d : v.at("abs_dp")) s.abs_dp.push_back(d);
+          s.us.push_back(double_from_json(v.at("us")));
+          s.accuracy.push_back(double_from_json(v.at("accuracy")));
+          s.auroc.push_back(double_from_json(v.at("auroc")));
+          s.delta_auroc.push_back(double_from_json(v.at("delta_auroc")));
+          for (const auto& d : v.at("abs_dp")) s.abs_dp.push_back(double_from_json(d));
         }
         tracker.report(rep + 1);
       },

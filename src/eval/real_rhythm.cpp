@@ -7,6 +7,7 @@
 #include <chrono>
 #include <random>
 
+#include "common/workers.hpp"
 #include "data/cohort.hpp"
 #include "data/minutes.hpp"
 #include "eval/beat_study.hpp"
@@ -104,8 +105,10 @@ class ScratchDir {
  public:
   ScratchDir(const fs::path& parent, const std::string& tag) {
     static std::atomic<unsigned> counter{0};
-    path_ = parent / (".scapredict-real-rhythm-" + std::to_string(::getpid()) + "-" +
-                      std::to_string(counter++) + "-" + tag);
+    // The rank too: processes of one MPI run on several machines may share a pid.
+    path_ =
+        parent / (".scapredict-real-rhythm-" + std::to_string(::getpid()) + "-r" +
+                  std::to_string(workers().rank()) + "-" + std::to_string(counter++) + "-" + tag);
   }
   ~ScratchDir() {
     std::error_code ec;

@@ -92,6 +92,10 @@ void SearchConfig::validate() const {
   if (inner_folds < 2 || inner_folds > 50) throw Error("search: inner folds must be 2 to 50");
   if (initial_random < 1 || initial_random > trials)
     throw Error("search: the initial random trials must be 1 to trials");
+  for (std::size_t i = 0; i < methods.size(); ++i)
+    for (std::size_t k = 0; k < i; ++k)
+      if (methods[i] == methods[k])
+        throw Error("--method: " + to_string(methods[i]) + " given twice");
 }
 
 namespace {
@@ -193,13 +197,14 @@ class Journal {
       }
     }
   }
-  // The journal's score of this trial when its point and its candidate are the same.
-  std::optional<double> find(const Trial& t) const {
+  // The journal's score of this trial, and the seconds it took, when its point and its
+  // candidate are the same.
+  std::optional<std::pair<double, double>> find(const Trial& t) const {
     auto it = entries_.find({to_string(t.method), t.outer_fold, t.index});
     if (it == entries_.end()) return std::nullopt;
-    const auto& [u, candidate, score] = it->second;
+    const auto& [u, candidate, score, seconds] = it->second;
     if (u != t.u || candidate != t.candidate.to_json().dump()) return std::nullopt;
-    return score;
+    return std::make_pair(score, seconds);
   }
   void append(const Trial& t) {
     if (path_.empty()) return;
@@ -241,30 +246,48 @@ class Journal {
                           {"seconds", t.seconds}}
         .dump();
   }
-  // Reads one journal file. The file this process appends to loses a line cut by a kill, so that
-  // the next line starts on a line of its own; the others' cut lines are only skipped.
+  // Reads one journal file. Only a file that starts with this search's header line is read; the
+  // file this process appends to then loses a last line cut by a kill, so that the next line
+  // starts on a line of its own (the others' cut lines are only skipped). Anything else is
+  // refused before it is touched.
   void read(const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(file, ec);
+    if (!std::filesystem::exists(status)) return;
+    if (!std::filesystem::is_regular_file(status))
+      throw Error(file.string() + ": not a regular file; --journal names a file");
+    if (std::filesystem::file_size(file, ec) > kMaxJournalBytes)
+      throw Error(file.string() + ": over 1 GiB; not a journal of this search");
     std::string text;
     {
       std::ifstream in(file, std::ios::binary);
-      if (!in) return;
+      if (!in) throw Error(file.string() + ": cannot read the journal");
       text.assign(std::istreambuf_iterator<char>(in), {});
     }
-    const auto end = text.rfind('\n');
-    const std::string whole = end == std::string::npos ? std::string() : text.substr(0, end + 1);
-    if (whole.size() != text.size() && file == own_) {
-      std::ofstream out(file, std::ios::binary | std::ios::trunc);
-      out << whole;
-      if (!out) throw Error(file.string() + ": cannot write the journal");
+    if (text.empty()) return;  // a fresh journal
+    const auto first_end = text.find('\n');
+    const std::string header_line = header();
+    if (first_end == std::string::npos) {
+      // Only a header cut by a kill may stand alone without a newline.
+      if (text.size() > header_line.size() || header_line.compare(0, text.size(), text) != 0)
+        throw Error(file.string() +
+                    ": not a journal of this search (a file of another kind, or another search's "
+                    "journal); name another --journal");
+      if (file == own_) truncate(file, "");
+      return;
     }
-    std::istringstream in(whole);
-    std::string line;
-    if (!std::getline(in, line)) return;  // empty: a fresh journal
-    nlohmann::json first = nlohmann::json::parse(line, nullptr, false);
-    if (first.is_discarded() || first.value("search", nlohmann::json()).dump() != key_)
+    nlohmann::json first = nlohmann::json::parse(text.substr(0, first_end), nullptr, false);
+    if (first.is_discarded() || !first.is_object() ||
+        first.value("search", nlohmann::json()).dump() != key_)
       throw Error(file.string() +
                   ": a journal of another search (different data or settings); name another "
                   "--journal");
+    const auto end = text.rfind('\n');
+    const std::string whole = text.substr(0, end + 1);
+    if (whole.size() != text.size() && file == own_) truncate(file, whole);
+    std::istringstream in(whole);
+    std::string line;
+    std::getline(in, line);  // the header
     if (file == own_) own_has_header_ = true;
     while (std::getline(in, line)) {
       auto j = nlohmann::json::parse(line, nullptr, false);
@@ -274,18 +297,26 @@ class Journal {
         for (std::size_t i = 0; i < kSearchDims; ++i) u[i] = j.at("u").at(i).get<double>();
         entries_[{j.at("method").get<std::string>(), j.at("outer").get<int>(),
                   j.at("index").get<int>()}] = {u, j.at("candidate").dump(),
-                                                j.at("inner_auroc").get<double>()};
+                                                j.at("inner_auroc").get<double>(),
+                                                j.value("seconds", 0.0)};
       } catch (const nlohmann::json::exception&) {
         continue;  // a line of another shape: evaluated again
       }
     }
   }
 
+  static void truncate(const std::filesystem::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw Error(file.string() + ": cannot write the journal");
+  }
+  static constexpr std::uintmax_t kMaxJournalBytes = std::uintmax_t{1} << 30;
+
   std::filesystem::path path_, own_;
   std::string key_;
   bool own_has_header_ = false;
   std::vector<std::filesystem::path> rank_files_;
-  std::map<std::tuple<std::string, int, int>, std::tuple<SearchPoint, std::string, double>>
+  std::map<std::tuple<std::string, int, int>, std::tuple<SearchPoint, std::string, double, double>>
       entries_;
 };
 
@@ -482,7 +513,8 @@ OuterFold search_fold(Pool& pool, const std::vector<int>& outer, SearchMethod me
     t.u = u;
     t.candidate = c;
     if (auto cached = journal.find(t)) {
-      t.inner_auroc = *cached;
+      t.inner_auroc = cached->first;
+      t.seconds = cached->second;
       t.from_journal = true;
       ++mr.trials_from_journal;
     } else {
@@ -578,8 +610,8 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
     nlohmann::json tj = nlohmann::json::array();
     for (const auto& t : trials)
       tj.push_back({{"u", t.u},
-                    {"inner_auroc", t.inner_auroc},
-                    {"seconds", t.seconds},
+                    {"inner_auroc", json_double(t.inner_auroc)},
+                    {"seconds", json_double(t.seconds)},
                     {"from_journal", t.from_journal}});
     // The chosen trial, as search_fold chose it (the first of equals).
     const auto best = std::max_element(trials.begin(), trials.end(),
@@ -590,8 +622,8 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
     return nlohmann::json{
         {"trials", tj},
         {"best", best},
-        {"outer_auroc", of.outer_auroc},
-        {"outer_accuracy", of.outer_accuracy},
+        {"outer_auroc", json_double(of.outer_auroc)},
+        {"outer_accuracy", json_double(of.outer_accuracy)},
         {"test_patients", of.test_patients},
         {"test_minutes", of.test_minutes},
         {"evaluated", mr.trials_evaluated},
@@ -616,8 +648,8 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
       t.index = static_cast<int>(res.trials.size() - first);
       t.u = tj.at("u").get<SearchPoint>();
       t.candidate = method == SearchMethod::kPaper ? Candidate::paper(run) : decode(t.u);
-      t.inner_auroc = tj.at("inner_auroc").get<double>();
-      t.seconds = tj.at("seconds").get<double>();
+      t.inner_auroc = double_from_json(tj.at("inner_auroc"));
+      t.seconds = double_from_json(tj.at("seconds"));
       t.from_journal = tj.at("from_journal").get<bool>();
       res.trials.push_back(t);
     }
@@ -627,14 +659,14 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
     of.fold = fold;
     of.chosen = res.trials[first + best].candidate;
     of.inner_auroc = res.trials[first + best].inner_auroc;
-    of.outer_auroc = j.at("outer_auroc").get<double>();
-    of.outer_accuracy = j.at("outer_accuracy").get<double>();
+    of.outer_auroc = double_from_json(j.at("outer_auroc"));
+    of.outer_accuracy = double_from_json(j.at("outer_accuracy"));
     of.test_patients = j.at("test_patients").get<int>();
     of.test_minutes = j.at("test_minutes").get<int>();
     mr.folds.push_back(of);
     mr.trials_evaluated += j.at("evaluated").get<int>();
     mr.trials_from_journal += j.at("from_journal").get<int>();
-    mr.seconds += j.at("seconds").get<double>();
+    mr.seconds += double_from_json(j.at("seconds"));
     outer_scores[method].first.push_back(of.outer_auroc);
     outer_scores[method].second.push_back(of.outer_accuracy);
   };

@@ -148,6 +148,12 @@ std::vector<std::uint8_t> encode_annotations(const std::vector<Annotation>& anns
   for (const auto& an : anns) {
     if (an.code < 1 || an.code > 49)
       throw IoError("cannot encode annotation code " + std::to_string(an.code));
+    // 2^40 samples is 35 years at 1000 Hz; beyond it a time would take millions of SKIP words.
+    if (an.sample > (std::int64_t{1} << 40))
+      throw IoError("annotation time " + std::to_string(an.sample) + " beyond 2^40 samples");
+    if (an.subtype < -128 || an.subtype > 127 || an.num < -128 || an.num > 127)
+      throw IoError("annotation subtype and num must be -128 to 127");
+    if (an.chan < 0 || an.chan > 255) throw IoError("annotation chan must be 0 to 255");
     std::int64_t d = an.sample - t;
     if (d < 0) throw IoError("annotations must be sorted by time");
     // Intervals beyond the 10-bit field go into SKIP words, several when they exceed 32 bits.

@@ -6,6 +6,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "common/workers.hpp"
 #include "report/plot.hpp"
 #include "scapredict/version.hpp"
 
@@ -442,8 +443,10 @@ eval::BeatStudyResult real_study(const data::BeatCohort& cohort,
     rc.work = out;
     rhythm = eval::run_real_rhythm(cohort, rc, progress);
   }
-  write_real_report(
-      result, {ecg ? &*ecg : nullptr, setup ? &*setup : nullptr, rhythm ? &*rhythm : nullptr}, out);
+  if (workers().root())  // one process writes (docs/mpi.md)
+    write_real_report(
+        result, {ecg ? &*ecg : nullptr, setup ? &*setup : nullptr, rhythm ? &*rhythm : nullptr},
+        out);
   return result;
 }
 

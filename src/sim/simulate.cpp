@@ -264,45 +264,21 @@ void check_config(const SimConfig& cfg) {
   if (cfg.threads < 1 || cfg.threads > 256) throw SimError("--threads: must be 1 to 256");
 }
 
-// A fresh, empty directory beside `out` to build the database in.
-fs::path make_staging_dir(const fs::path& out) {
-  static std::atomic<unsigned> counter{0};
-  std::error_code ec;
-  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  fs::create_directories(parent, ec);
-  if (ec || !fs::is_directory(parent))
-    throw SimError(out.string() + ": cannot create its parent directory (" +
-                   (ec ? ec.message() : std::string("not a directory")) + ")");
-  const fs::path stage = parent / ("." + out.filename().string() + ".staging." +
-                                   std::to_string(::getpid()) + "." + std::to_string(counter++));
-  if (!fs::create_directory(stage, ec) || ec)
-    throw SimError(out.string() + ": cannot write beside it (" + ec.message() + ")");
-  return stage;
-}
-
 }  // namespace
 
 nlohmann::json simulate(const SimConfig& config) {
   check_config(config);
-  std::error_code ec;
-  const bool exists = fs::exists(config.out, ec);
-  if (exists && !(fs::is_directory(config.out, ec) && fs::is_empty(config.out, ec)))
-    throw SimError(config.out.string() +
-                   ": already exists and is not an empty directory; simulate writes a new one");
-  const fs::path stage = make_staging_dir(config.out);
-  auto staged = config;
-  staged.out = stage;
   try {
+    StagedDir stage(config.out, "simulate writes a new one");
+    auto staged = config;
+    staged.out = stage.path();
     auto truth = write_database(staged);
-    if (exists) fs::remove(config.out, ec);
-    fs::rename(stage, config.out, ec);
-    if (ec)
-      throw SimError(config.out.string() + ": cannot move the database into place (" +
-                     ec.message() + ")");
+    stage.commit();
     return truth;
-  } catch (...) {
-    fs::remove_all(stage, ec);
+  } catch (const SimError&) {
     throw;
+  } catch (const Error& e) {  // the staging folder's errors, as the simulator's
+    throw SimError(e.what());
   }
 }
 

@@ -478,6 +478,31 @@ std::vector<BadCase> reproduce_audit_cases() {
                           {"--out", e.arg("afile"), "--repetitions", "1", "--epochs", "1"})(e);
        },
        "afile", "not a directory"},
+      {"search_data_missing_directory", kNothing,
+       [](const Env& e) {
+         return Args{"search", "--data", e.arg("nosuch"), "--out", e.arg("out")};
+       },
+       "nosuch", "not found"},
+      {"search_method_twice", kCohort,
+       [](const Env& e) {
+         return on_cohort("search", {"--out", e.arg("out"), "--method", "bo", "--method", "bo",
+                                     "--trials", "2", "--epochs", "1"})(e);
+       },
+       "--method", "bo given twice"},
+      {"search_journal_of_another_kind", kCohort,
+       [](const Env& e) {
+         put(e / "notes.txt", "my precious data");  // no newline: not a cut journal either
+         return on_cohort("search", {"--out", e.arg("out"), "--journal", e.arg("notes.txt"),
+                                     "--trials", "2", "--epochs", "1"})(e);
+       },
+       "notes.txt", "not a journal of this search"},
+      {"search_journal_rank_file_is_a_directory", kCohort,
+       [](const Env& e) {
+         fs::create_directories(e / "j.jsonl.rank1");
+         return on_cohort("search", {"--out", e.arg("out"), "--journal", e.arg("j.jsonl"),
+                                     "--trials", "2", "--epochs", "1"})(e);
+       },
+       "j.jsonl.rank1", "not a regular file"},
       {"audit_repetitions_zero", kNothing, with_out("audit", {"--repetitions", "0"}),
        "--repetitions", "not in range"},
       {"audit_epochs_zero", kNothing, with_out("audit", {"--epochs", "0"}), "--epochs",

@@ -220,6 +220,15 @@ std::vector<BadCase> score_cases() {
                      e.model.string(), "--out",        e.arg("pipe")};
        },
        "pipe", "not a regular file"},
+      {"predict_batch_into_a_folder_with_files", kModel,
+       [](const Env& e) {
+         copy_cohort_record(e, "nsrdb/16265");
+         copy_cohort_record(e, "nsrdb/16272");
+         put(e / "o" / "old.csv", "an earlier batch's table\n");
+         return Args{"predict",        e.arg("16265"), e.arg("16272"), "--model",
+                     e.model.string(), "--out",        e.arg("o")};
+       },
+       "o", "already exists and is not an empty directory"},
       {"predict_empty_directory", kModel,
        [](const Env& e) {
          fs::create_directories(e / "empty");

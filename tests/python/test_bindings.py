@@ -214,6 +214,15 @@ def test_read_record_every_channel():
     for c, label in enumerate(h["labels"]):
         one, _ = scapredict.read_record(REC100, channel=label)
         np.testing.assert_array_equal(x[:, c], one)
+        by_index, hi = scapredict.read_record(REC100, channel=c)
+        assert hi["channel"] == c
+        np.testing.assert_array_equal(by_index, one)
+    with pytest.raises(TypeError):
+        scapredict.read_record(REC100, channel=1.5)
+    with pytest.raises(ValueError):
+        scapredict.read_record(REC100, channel=-1)
+    with pytest.raises(scapredict.Error, match="no channel 2"):
+        scapredict.read_record(REC100, channel=2)
 
 
 NSRDB_BEATS = ROOT.parent / "shared" / "physionet" / "nsrdb-beats"
@@ -319,3 +328,37 @@ def test_the_worked_example_of_docs_python_md_runs(model_path, tmp_path):
     assert lines[1].startswith("detected ") and "the reference annotates 2273" in lines[1]
     assert sum(" min  " in l for l in lines) == 6  # six usable 5-minute windows
     assert any(l.startswith("model ") and "30 of 30 minutes scored" in l for l in lines)
+
+
+def test_write_annotations_refuses_what_it_cannot_write(tmp_path):
+    rec = str(tmp_path / "r")
+    with pytest.raises(scapredict.Error, match="2\\^40"):
+        scapredict.write_annotations(rec, "x", [{"sample": 2**62, "code": 1}])
+    with pytest.raises(scapredict.Error, match="subtype"):
+        scapredict.write_annotations(rec, "x", [{"sample": 1, "code": 1, "subtype": 1000}])
+    with pytest.raises(ValueError, match="annotator"):
+        scapredict.write_annotations(rec, "x/y", [{"sample": 1, "code": 1}])
+    with pytest.raises(TypeError, match="sample"):
+        scapredict.write_annotations(rec, "x", [{"sample": "10", "code": 1}])
+    assert not list(tmp_path.iterdir()), "nothing written"
+    # numpy integers are integers; aux bytes that are not UTF-8 survive the round trip.
+    scapredict.write_annotations(rec, "x", [{"sample": np.int64(5), "code": np.int32(1),
+                                             "aux": b"caf\xe9"}])
+    back = scapredict.read_annotations(rec, "x")
+    assert back[0]["sample"] == 5 and back[0]["aux"].encode("utf-8", "surrogateescape") == b"caf\xe9"
+    scapredict.write_annotations(rec, "y", back)
+    assert (tmp_path / "r.y").read_bytes() == (tmp_path / "r.x").read_bytes()
+
+
+@need_mitdb
+def test_detect_qrs_refuses_samples_by_channels():
+    x, h = scapredict.read_record(REC100)
+    with pytest.raises(ValueError, match="x.T"):
+        scapredict.detect_qrs(x, h["fs_hz"])
+    assert len(scapredict.detect_qrs(x.T, h["fs_hz"])) > 2000
+    with pytest.raises(ValueError, match="empty"):
+        scapredict.detect_qrs(np.zeros(0), 360.0)
+    with pytest.raises(ValueError, match="x.T"):
+        scapredict.detect_qrs(np.zeros((2, 0)), 360.0)
+    with pytest.raises(scapredict.Error, match="fs"):
+        scapredict.minute_spectrum(np.zeros(100), 1e-300)
