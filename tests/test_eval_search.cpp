@@ -9,6 +9,7 @@
 
 #include "data/cohort.hpp"
 #include "eval/search.hpp"
+#include "eval/search_journal.hpp"
 #include "sim/simulate.hpp"
 #include "stats/gp.hpp"
 #include "test_util.hpp"
@@ -136,4 +137,42 @@ TEST(Search, NestedRunIsDeterministicKeepsPatientsApartAndResumesFromItsJournal)
   auto other = run;
   other.seed = 2;
   EXPECT_THROW(eval::run_search(cohort, pc, other, cfg), Error);
+}
+
+TEST(Search, TheJournalParserKeepsWholeLinesOfThisSearchOnly) {
+  const std::string key = R"({"seed":1})";
+  const auto header = eval::journal_header(key);
+  const std::string trial =
+      R"({"method":"bo","outer":0,"index":2,"u":[0,0,0,0,0,0,0,0,0.5],"candidate":{"b":1},)"
+      R"("inner_auroc":0.8,"seconds":3})";
+  const auto whole = header + "\n" + trial + "\n";
+  auto p = eval::parse_journal(whole, key, 9, "j");
+  EXPECT_EQ(p.keep_bytes, whole.size());
+  ASSERT_EQ(p.entries.size(), 1u);
+  EXPECT_EQ(p.entries[0].method, "bo");
+  EXPECT_EQ(p.entries[0].index, 2);
+  EXPECT_EQ(p.entries[0].u[8], 0.5);
+  EXPECT_EQ(p.entries[0].candidate, R"({"b":1})");
+  EXPECT_EQ(p.entries[0].seconds, 3.0);
+  // A last line cut by a kill is not kept; lines of another shape or dimension are skipped.
+  p = eval::parse_journal(whole + "{\"method\":\"bo\",\"ou", key, 9, "j");
+  EXPECT_EQ(p.keep_bytes, whole.size());
+  p = eval::parse_journal(
+      whole + "[1,2]\n" + R"({"method":"bo","outer":0,"index":3,"u":[1]})" + "\n", key, 9, "j");
+  EXPECT_EQ(p.entries.size(), 1u);
+  // A header cut before its end is a fresh journal; anything else is refused.
+  EXPECT_EQ(eval::parse_journal(header.substr(0, 7), key, 9, "j").keep_bytes, 0u);
+  EXPECT_EQ(eval::parse_journal("", key, 9, "j").keep_bytes, 0u);
+  for (const std::string& bad : {std::string("my precious data"),
+                                 std::string("\x7f"
+                                             "ELF\n\x01"),
+                                 R"({"search":{"seed":2}})" + std::string("\n") + trial + "\n",
+                                 std::string("\n") + trial + "\n", header + "x"}) {
+    try {
+      eval::parse_journal(bad, key, 9, "notes.txt");
+      ADD_FAILURE() << "accepted: " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("notes.txt: ", 0), 0u) << e.what();
+    }
+  }
 }

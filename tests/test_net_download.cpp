@@ -694,6 +694,24 @@ TEST_F(NetDownload, CorruptPartFileIsDetectedAndRemoved) {
   expect_complete(db);
 }
 
+TEST_F(NetDownload, PartLongerThanTheFileGets416AndStartsAgain) {
+  const SimDb db = SimDb::standard();
+  db.write(docroot_);
+  NEED_HOSTILE("none");
+  // A .part at least as long as 30.dat (junk, or a file that shrank on the server): the range
+  // cannot be satisfied (416), and the transfer starts again from byte 0.
+  const auto size = db.files.at("30.dat").size();
+  write_all(target("30.dat.part"), std::string(size + 100, 'x'));
+  const auto r = download_database(options(hostile_.url()));
+  EXPECT_EQ(r.files_downloaded, 9u);
+  expect_complete(db);
+  EXPECT_FALSE(fs::exists(target("30.dat.part")));
+  const std::string log = read_all(hostile_.log);
+  const auto ranged = "/sddb/1.0.0/30.dat bytes=" + std::to_string(size + 100) + "-";
+  EXPECT_NE(log.find(ranged), std::string::npos) << log;
+  EXPECT_NE(log.find("/sddb/1.0.0/30.dat None"), std::string::npos) << log;
+}
+
 TEST_F(NetDownload, StallingServerTimesOutQuickly) {
   const SimDb db = SimDb::standard();
   db.write(docroot_);

@@ -19,6 +19,7 @@
 #include "common/atomic_file.hpp"
 #include "common/workers.hpp"
 #include "data/minutes.hpp"
+#include "eval/search_journal.hpp"
 #include "scapredict/version.hpp"
 #include "stats/gp.hpp"
 #include "train/experiment.hpp"
@@ -233,9 +234,7 @@ class Journal {
   std::filesystem::path rank_file(int rank) const {
     return std::filesystem::path(path_.string() + ".rank" + std::to_string(rank));
   }
-  std::string header() const {
-    return nlohmann::json{{"search", nlohmann::json::parse(key_)}}.dump();
-  }
+  std::string header() const { return journal_header(key_); }
   static std::string line(const Trial& t) {
     return nlohmann::json{{"method", to_string(t.method)},
                           {"outer", t.outer_fold},
@@ -264,44 +263,14 @@ class Journal {
       if (!in) throw Error(file.string() + ": cannot read the journal");
       text.assign(std::istreambuf_iterator<char>(in), {});
     }
-    if (text.empty()) return;  // a fresh journal
-    const auto first_end = text.find('\n');
-    const std::string header_line = header();
-    if (first_end == std::string::npos) {
-      // Only a header cut by a kill may stand alone without a newline.
-      if (text.size() > header_line.size() || header_line.compare(0, text.size(), text) != 0)
-        throw Error(file.string() +
-                    ": not a journal of this search (a file of another kind, or another search's "
-                    "journal); name another --journal");
-      if (file == own_) truncate(file, "");
-      return;
-    }
-    nlohmann::json first = nlohmann::json::parse(text.substr(0, first_end), nullptr, false);
-    if (first.is_discarded() || !first.is_object() ||
-        first.value("search", nlohmann::json()).dump() != key_)
-      throw Error(file.string() +
-                  ": a journal of another search (different data or settings); name another "
-                  "--journal");
-    const auto end = text.rfind('\n');
-    const std::string whole = text.substr(0, end + 1);
-    if (whole.size() != text.size() && file == own_) truncate(file, whole);
-    std::istringstream in(whole);
-    std::string line;
-    std::getline(in, line);  // the header
-    if (file == own_) own_has_header_ = true;
-    while (std::getline(in, line)) {
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded()) continue;
-      try {
-        SearchPoint u{};
-        for (std::size_t i = 0; i < kSearchDims; ++i) u[i] = j.at("u").at(i).get<double>();
-        entries_[{j.at("method").get<std::string>(), j.at("outer").get<int>(),
-                  j.at("index").get<int>()}] = {u, j.at("candidate").dump(),
-                                                j.at("inner_auroc").get<double>(),
-                                                j.value("seconds", 0.0)};
-      } catch (const nlohmann::json::exception&) {
-        continue;  // a line of another shape: evaluated again
-      }
+    const auto parsed = parse_journal(text, key_, kSearchDims, file.string());
+    if (parsed.keep_bytes != text.size() && file == own_)
+      truncate(file, text.substr(0, parsed.keep_bytes));
+    if (file == own_ && parsed.keep_bytes > 0) own_has_header_ = true;
+    for (const auto& e : parsed.entries) {
+      SearchPoint u{};
+      std::copy(e.u.begin(), e.u.end(), u.begin());
+      entries_[{e.method, e.outer, e.index}] = {u, e.candidate, e.inner_auroc, e.seconds};
     }
   }
 
