@@ -120,8 +120,6 @@ TEST(Mpi, SearchIsTheSameOnTwoProcessesAndItsJournalResumesOnOne) {
                                            "--method",
                                            "bo",
                                            "--method",
-                                           "random",
-                                           "--method",
                                            "paper"};
   const auto [a, b] =
       one_and_two(common, dir.path(), {"--journal", (dir / "journal.jsonl").string()});
