@@ -47,12 +47,92 @@ double time_per_minute(const infer::Engine& e, const std::vector<std::vector<flo
   return best;
 }
 
-// JSON has no NaN: an undefined AUROC travels as null.
-nlohmann::json json_double(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+using Variants = std::vector<std::pair<std::string, infer::Engine>>;
+
+// The engines one repetition compares: fp32, int8, and for each pruning fraction the pruned
+// network with and without fine-tuning (and the fine-tuned one in int8 at int8_after_pruning).
+Variants engine_variants(const model::Classifier& clf, const model::Dataset& train,
+                         const CompressionConfig& cfg, std::uint64_t seed) {
+  const auto fp32 = infer::EngineScorer::from_header(clf.file_header(), "compression");
+  Variants variants;
+  variants.emplace_back("fp32", fp32.engine());
+  variants.emplace_back("int8", fp32.engine().quantised(train.x));
+  for (double f : cfg.prune_fractions) {
+    // Both pruned variants rank the network's own weights (before BatchNorm is folded into
+    // the convolution), so they share one mask and differ only by the fine-tuning.
+    const auto cut = clf.pruned(train, f, 0, seed + 1);
+    variants.emplace_back(
+        "pruned " + percent(f),
+        infer::EngineScorer::from_header(cut.file_header(), "compression").engine().pruned(f));
+    const auto tuned = clf.pruned(train, f, cfg.fine_tune_epochs, seed + 1);
+    const auto e =
+        infer::EngineScorer::from_header(tuned.file_header(), "compression").engine().pruned(f);
+    variants.emplace_back("pruned " + percent(f) + " + fine-tuned", e);
+    if (f == cfg.int8_after_pruning)
+      variants.emplace_back("pruned " + percent(f) + " + fine-tuned + int8", e.quantised(train.x));
+  }
+  return variants;
 }
-double double_from_json(const nlohmann::json& j) {
-  return j.is_null() ? NAN : j.get<double>();
+
+// Every variant's figures on the test minutes, against the first (fp32): the JSON one
+// repetition's unit carries (NaN as null).
+nlohmann::json variant_figures(const Variants& variants, const model::Dataset& test) {
+  nlohmann::json out = {{"test_minutes", test.x.size()}, {"variants", nlohmann::json::array()}};
+  std::vector<double> p0;
+  double auroc0 = 0;
+  for (const auto& [name, e] : variants) {
+    std::vector<double> p;
+    p.reserve(test.x.size());
+    for (const auto& v : test.x) p.push_back(e.score(v));
+    const bool fp32 = &e == &variants.front().second;
+    if (fp32) p0 = p;
+    int right = 0;
+    nlohmann::json abs_dp = nlohmann::json::array();
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      right += (p[i] >= 0.5) == (test.y[i] == 1);
+      abs_dp.push_back(json_double(std::abs(p[i] - p0[i])));
+    }
+    const double a = stats::auroc(p, test.y);
+    if (fp32) auroc0 = a;
+    out["variants"].push_back(
+        {{"name", name},
+         {"weight_bytes", e.weight_bytes()},
+         {"macs", e.macs()},
+         {"sparsity", json_double(e.sparsity())},
+         {"us", json_double(time_per_minute(e, test.x))},
+         {"accuracy", json_double(static_cast<double>(right) / static_cast<double>(p.size()))},
+         {"auroc", json_double(a)},
+         {"delta_auroc", json_double(a - auroc0)},
+         {"abs_dp", abs_dp}});
+  }
+  return out;
+}
+
+// One row per variant, in the order the variants came: its figures over the repetitions.
+std::vector<CompressionRow> summarise(const std::vector<std::string>& order,
+                                      std::map<std::string, Samples>& by) {
+  std::vector<CompressionRow> rows;
+  for (const auto& name : order) {
+    auto& s = by[name];
+    CompressionRow row;
+    row.variant = name;
+    row.weight_bytes = s.weight_bytes;
+    row.macs = s.macs;
+    row.sparsity = s.sparsity;
+    std::sort(s.us.begin(), s.us.end());
+    row.us_per_minute = s.us[s.us.size() / 2];
+    row.accuracy = stats::mean_ci95(s.accuracy);
+    row.auroc = stats::mean_ci95(s.auroc);
+    row.delta_auroc = stats::mean_ci95(s.delta_auroc);
+    double sum = 0;
+    for (double d : s.abs_dp) {
+      sum += d;
+      row.max_abs_dp = std::max(row.max_abs_dp, d);
+    }
+    row.mean_abs_dp = s.abs_dp.empty() ? 0 : sum / static_cast<double>(s.abs_dp.size());
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 }  // namespace
@@ -75,53 +155,7 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
     const auto train = train::make_dataset(pm, plan.train, cnn.features);
     const auto test = train::make_dataset(pm, plan.test, cnn.features);
     const auto clf = model::Classifier::train(train, cnn.arch, cnn.features, tc);
-    const auto fp32 = infer::EngineScorer::from_header(clf.file_header(), "compression");
-    std::vector<std::pair<std::string, infer::Engine>> variants;
-    variants.emplace_back("fp32", fp32.engine());
-    variants.emplace_back("int8", fp32.engine().quantised(train.x));
-    for (double f : cfg.prune_fractions) {
-      // Both pruned variants rank the network's own weights (before BatchNorm is folded into
-      // the convolution), so they share one mask and differ only by the fine-tuning.
-      const auto cut = clf.pruned(train, f, 0, tc.seed + 1);
-      variants.emplace_back(
-          "pruned " + percent(f),
-          infer::EngineScorer::from_header(cut.file_header(), "compression").engine().pruned(f));
-      const auto tuned = clf.pruned(train, f, cfg.fine_tune_epochs, tc.seed + 1);
-      const auto e =
-          infer::EngineScorer::from_header(tuned.file_header(), "compression").engine().pruned(f);
-      variants.emplace_back("pruned " + percent(f) + " + fine-tuned", e);
-      if (f == cfg.int8_after_pruning)
-        variants.emplace_back("pruned " + percent(f) + " + fine-tuned + int8",
-                              e.quantised(train.x));
-    }
-    nlohmann::json out = {{"test_minutes", test.x.size()}, {"variants", nlohmann::json::array()}};
-    std::vector<double> p0;
-    double auroc0 = 0;
-    for (const auto& [name, e] : variants) {
-      std::vector<double> p;
-      p.reserve(test.x.size());
-      for (const auto& v : test.x) p.push_back(e.score(v));
-      if (name == "fp32") p0 = p;
-      int right = 0;
-      nlohmann::json abs_dp_json = nlohmann::json::array();
-      for (std::size_t i = 0; i < p.size(); ++i) {
-        right += (p[i] >= 0.5) == (test.y[i] == 1);
-        abs_dp_json.push_back(json_double(std::abs(p[i] - p0[i])));
-      }
-      const double a = stats::auroc(p, test.y);
-      if (name == "fp32") auroc0 = a;
-      out["variants"].push_back(
-          {{"name", name},
-           {"weight_bytes", e.weight_bytes()},
-           {"macs", e.macs()},
-           {"sparsity", json_double(e.sparsity())},
-           {"us", json_double(time_per_minute(e, test.x))},
-           {"accuracy", json_double(static_cast<double>(right) / static_cast<double>(p.size()))},
-           {"auroc", json_double(a)},
-           {"delta_auroc", json_double(a - auroc0)},
-           {"abs_dp", abs_dp_json}});
-    }
-    return out.dump();
+    return variant_figures(engine_variants(clf, train, cfg, tc.seed), test).dump();
   };
   map_units(
       workers(), reps, one_repetition,
@@ -147,26 +181,7 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
       },
       {}, 1);
   res.repetitions = static_cast<int>(reps);
-  for (const auto& name : order) {
-    auto& s = by[name];
-    CompressionRow row;
-    row.variant = name;
-    row.weight_bytes = s.weight_bytes;
-    row.macs = s.macs;
-    row.sparsity = s.sparsity;
-    std::sort(s.us.begin(), s.us.end());
-    row.us_per_minute = s.us[s.us.size() / 2];
-    row.accuracy = stats::mean_ci95(s.accuracy);
-    row.auroc = stats::mean_ci95(s.auroc);
-    row.delta_auroc = stats::mean_ci95(s.delta_auroc);
-    double sum = 0;
-    for (double d : s.abs_dp) {
-      sum += d;
-      row.max_abs_dp = std::max(row.max_abs_dp, d);
-    }
-    row.mean_abs_dp = s.abs_dp.empty() ? 0 : sum / static_cast<double>(s.abs_dp.size());
-    res.rows.push_back(row);
-  }
+  res.rows = summarise(order, by);
   return res;
 }
 

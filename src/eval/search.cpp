@@ -440,10 +440,20 @@ void propose(SearchMethod method, int fold, const SearchConfig& config, const Ru
 
 // One method in one outer fold: the search on the inner folds of the outer training patients,
 // then the best candidate (the first of equals) retrained on all of them and scored on the fold.
-OuterFold search_fold(Pool& pool, const std::vector<int>& outer, SearchMethod method, int fold,
-                      const SearchConfig& config, const RunConfig& run, Journal& journal,
-                      MethodResult& mr, std::vector<Trial>& trials,
-                      const std::function<void(const std::string&)>& report) {
+struct FoldSearch {
+  std::vector<Trial> trials;
+  std::size_t best = 0;  ///< the chosen trial (the first of equals)
+  OuterFold fold;
+  int evaluated = 0, from_journal = 0;
+  double seconds = 0;
+};
+
+FoldSearch search_fold(Pool& pool, const std::vector<int>& outer, SearchMethod method, int fold,
+                       const SearchConfig& config, const RunConfig& run, Journal& journal,
+                       const std::function<void(const std::string&)>& report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  FoldSearch fs;
+  auto& trials = fs.trials;
   std::vector<int> outer_train;
   std::vector<char> test(pool.patients.size(), 0), train_all(pool.patients.size(), 0);
   for (std::size_t p = 0; p < pool.patients.size(); ++p) {
@@ -473,37 +483,38 @@ OuterFold search_fold(Pool& pool, const std::vector<int>& outer, SearchMethod me
     }
     return sum / config.inner_folds;
   };
-  const auto first = trials.size();
   propose(method, fold, config, run, [&](const SearchPoint& u, const Candidate& c) {
     Trial t;
     t.method = method;
     t.outer_fold = fold;
-    t.index = static_cast<int>(trials.size() - first);
+    t.index = static_cast<int>(trials.size());
     t.u = u;
     t.candidate = c;
     if (auto cached = journal.find(t)) {
       t.inner_auroc = cached->first;
       t.seconds = cached->second;
       t.from_journal = true;
-      ++mr.trials_from_journal;
+      ++fs.from_journal;
     } else {
       const auto ts = std::chrono::steady_clock::now();
       t.inner_auroc = inner_score(c);
       t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count();
       journal.append(t);
-      ++mr.trials_evaluated;
+      ++fs.evaluated;
     }
     trials.push_back(t);
     report(to_string(method) + " fold " + std::to_string(fold + 1));
     return t.inner_auroc;
   });
-  const auto best = std::max_element(
-      trials.begin() + static_cast<std::ptrdiff_t>(first), trials.end(),
-      [](const Trial& a, const Trial& b) { return a.inner_auroc < b.inner_auroc; });
-  OuterFold of;
+  fs.best = static_cast<std::size_t>(std::max_element(trials.begin(), trials.end(),
+                                                      [](const Trial& a, const Trial& b) {
+                                                        return a.inner_auroc < b.inner_auroc;
+                                                      }) -
+                                     trials.begin());
+  auto& of = fs.fold;
   of.fold = fold;
-  of.chosen = best->candidate;
-  of.inner_auroc = best->inner_auroc;
+  of.chosen = trials[fs.best].candidate;
+  of.inner_auroc = trials[fs.best].inner_auroc;
   const auto s = fit_and_score(
       pool, of.chosen, train_all, test,
       derive_seed(run.seed, SeedUse::kTraining, 70000 + static_cast<std::uint64_t>(fold)));
@@ -511,7 +522,73 @@ OuterFold search_fold(Pool& pool, const std::vector<int>& outer, SearchMethod me
   of.outer_accuracy = s.accuracy;
   of.test_minutes = s.minutes;
   for (char t : test) of.test_patients += t;
-  return of;
+  fs.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return fs;
+}
+
+// A fold's search as the JSON its unit carries between processes (NaN as null); the candidates
+// are not carried: each is decoded again from its point.
+std::string pack_fold(const FoldSearch& fs) {
+  nlohmann::json tj = nlohmann::json::array();
+  for (const auto& t : fs.trials)
+    tj.push_back({{"u", t.u},
+                  {"inner_auroc", json_double(t.inner_auroc)},
+                  {"seconds", json_double(t.seconds)},
+                  {"from_journal", t.from_journal}});
+  return nlohmann::json{{"trials", tj},
+                        {"best", fs.best},
+                        {"outer_auroc", json_double(fs.fold.outer_auroc)},
+                        {"outer_accuracy", json_double(fs.fold.outer_accuracy)},
+                        {"test_patients", fs.fold.test_patients},
+                        {"test_minutes", fs.fold.test_minutes},
+                        {"evaluated", fs.evaluated},
+                        {"from_journal", fs.from_journal},
+                        {"seconds", json_double(fs.seconds)}}
+      .dump();
+}
+
+FoldSearch unpack_fold(const std::string& text, SearchMethod method, int fold,
+                       const RunConfig& run) {
+  const auto j = nlohmann::json::parse(text);
+  FoldSearch fs;
+  for (const auto& tj : j.at("trials")) {
+    Trial t;
+    t.method = method;
+    t.outer_fold = fold;
+    t.index = static_cast<int>(fs.trials.size());
+    t.u = tj.at("u").get<SearchPoint>();
+    t.candidate = method == SearchMethod::kPaper ? Candidate::paper(run) : decode(t.u);
+    t.inner_auroc = double_from_json(tj.at("inner_auroc"));
+    t.seconds = double_from_json(tj.at("seconds"));
+    t.from_journal = tj.at("from_journal").get<bool>();
+    fs.trials.push_back(t);
+  }
+  fs.best = j.at("best").get<std::size_t>();
+  if (fs.best >= fs.trials.size()) throw Error("search: a fold's result lost its trials");
+  auto& of = fs.fold;
+  of.fold = fold;
+  of.chosen = fs.trials[fs.best].candidate;
+  of.inner_auroc = fs.trials[fs.best].inner_auroc;
+  of.outer_auroc = double_from_json(j.at("outer_auroc"));
+  of.outer_accuracy = double_from_json(j.at("outer_accuracy"));
+  of.test_patients = j.at("test_patients").get<int>();
+  of.test_minutes = j.at("test_minutes").get<int>();
+  fs.evaluated = j.at("evaluated").get<int>();
+  fs.from_journal = j.at("from_journal").get<int>();
+  fs.seconds = double_from_json(j.at("seconds"));
+  return fs;
+}
+
+// Every outer fold's training patients must fill the inner folds with both groups.
+void check_fold_sizes(const SearchResult& res, const SearchConfig& config) {
+  for (const int n : {res.scd_patients, res.normal_patients}) {
+    const int largest_fold = (n + config.outer_folds - 1) / config.outer_folds;
+    if (n < config.outer_folds || n - largest_fold < config.inner_folds)
+      throw Error(res.data_source + ": too few patients for " + std::to_string(config.outer_folds) +
+                  " outer and " + std::to_string(config.inner_folds) + " inner folds (" +
+                  std::to_string(res.scd_patients) + " SCD, " +
+                  std::to_string(res.normal_patients) + " normal)");
+  }
 }
 
 }  // namespace
@@ -528,16 +605,7 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
   res.protocol = protocol;
   res.config = config;
   Pool pool = make_pool(cohort, protocol, run, res);
-  // Every outer fold's training patients must fill the inner folds with both groups.
-  for (const int n : {res.scd_patients, res.normal_patients}) {
-    const int largest_fold = (n + config.outer_folds - 1) / config.outer_folds;
-    if (n < config.outer_folds || n - largest_fold < config.inner_folds)
-      throw Error(cohort.source.description + ": too few patients for " +
-                  std::to_string(config.outer_folds) + " outer and " +
-                  std::to_string(config.inner_folds) + " inner folds (" +
-                  std::to_string(res.scd_patients) + " SCD, " +
-                  std::to_string(res.normal_patients) + " normal)");
-  }
+  check_fold_sizes(res, config);
   // The journal's key: everything that makes the trials, the minutes' samples included.
   const nlohmann::json key = {
       {"data_source", res.data_source}, {"minutes_fnv1a64", minutes_hash(pool)},
@@ -571,73 +639,24 @@ SearchResult run_search(const data::Cohort& cohort, const data::ProtocolConfig& 
 
   auto one_unit = [&](std::size_t i) {
     const auto [method, fold] = units[i];
-    const auto ts = std::chrono::steady_clock::now();
-    MethodResult mr;
-    std::vector<Trial> trials;
-    const auto of =
-        search_fold(pool, outer, method, fold, config, run, journal, mr, trials, report);
-    nlohmann::json tj = nlohmann::json::array();
-    for (const auto& t : trials)
-      tj.push_back({{"u", t.u},
-                    {"inner_auroc", json_double(t.inner_auroc)},
-                    {"seconds", json_double(t.seconds)},
-                    {"from_journal", t.from_journal}});
-    // The chosen trial, as search_fold chose it (the first of equals).
-    const auto best = std::max_element(trials.begin(), trials.end(),
-                                       [](const Trial& a, const Trial& b) {
-                                         return a.inner_auroc < b.inner_auroc;
-                                       }) -
-                      trials.begin();
-    return nlohmann::json{
-        {"trials", tj},
-        {"best", best},
-        {"outer_auroc", json_double(of.outer_auroc)},
-        {"outer_accuracy", json_double(of.outer_accuracy)},
-        {"test_patients", of.test_patients},
-        {"test_minutes", of.test_minutes},
-        {"evaluated", mr.trials_evaluated},
-        {"from_journal", mr.trials_from_journal},
-        {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count()}}
-        .dump();
+    return pack_fold(search_fold(pool, outer, method, fold, config, run, journal, report));
   };
   std::map<SearchMethod, std::pair<std::vector<double>, std::vector<double>>> outer_scores;
   auto take = [&](std::size_t i, std::string&& text) {
     const auto [method, fold] = units[i];
-    const auto j = nlohmann::json::parse(text);
+    auto fs = unpack_fold(text, method, fold, run);
     if (res.methods.empty() || res.methods.back().method != method) {
       res.methods.emplace_back();
       res.methods.back().method = method;
     }
     auto& mr = res.methods.back();
-    const auto first = res.trials.size();
-    for (const auto& tj : j.at("trials")) {
-      Trial t;
-      t.method = method;
-      t.outer_fold = fold;
-      t.index = static_cast<int>(res.trials.size() - first);
-      t.u = tj.at("u").get<SearchPoint>();
-      t.candidate = method == SearchMethod::kPaper ? Candidate::paper(run) : decode(t.u);
-      t.inner_auroc = double_from_json(tj.at("inner_auroc"));
-      t.seconds = double_from_json(tj.at("seconds"));
-      t.from_journal = tj.at("from_journal").get<bool>();
-      res.trials.push_back(t);
-    }
-    const auto best = j.at("best").get<std::size_t>();
-    if (first + best >= res.trials.size()) throw Error("search: a fold's result lost its trials");
-    OuterFold of;
-    of.fold = fold;
-    of.chosen = res.trials[first + best].candidate;
-    of.inner_auroc = res.trials[first + best].inner_auroc;
-    of.outer_auroc = double_from_json(j.at("outer_auroc"));
-    of.outer_accuracy = double_from_json(j.at("outer_accuracy"));
-    of.test_patients = j.at("test_patients").get<int>();
-    of.test_minutes = j.at("test_minutes").get<int>();
-    mr.folds.push_back(of);
-    mr.trials_evaluated += j.at("evaluated").get<int>();
-    mr.trials_from_journal += j.at("from_journal").get<int>();
-    mr.seconds += double_from_json(j.at("seconds"));
-    outer_scores[method].first.push_back(of.outer_auroc);
-    outer_scores[method].second.push_back(of.outer_accuracy);
+    mr.folds.push_back(fs.fold);
+    mr.trials_evaluated += fs.evaluated;
+    mr.trials_from_journal += fs.from_journal;
+    mr.seconds += fs.seconds;
+    outer_scores[method].first.push_back(fs.fold.outer_auroc);
+    outer_scores[method].second.push_back(fs.fold.outer_accuracy);
+    res.trials.insert(res.trials.end(), fs.trials.begin(), fs.trials.end());
   };
   map_units(w, units.size(), one_unit, take, weights);
   for (auto& mr : res.methods) {
