@@ -104,6 +104,7 @@ nlohmann::json DatabaseIdentity::to_json() const {
   return {{"accuracy", stats::to_json(result.accuracy)},
           {"auroc", stats::to_json(result.auroc)},
           {"cudb_records_used", cudb_records_used},
+          {"cudb_records_seen", cudb_records_seen},
           {"nsrdb_records", result.patients_b}};
 }
 
@@ -112,6 +113,7 @@ std::optional<DatabaseIdentity> probe_database_identity(const AuditConfig& ac) {
   DatabaseIdentity r;
   std::vector<PatientMinutes> cu;
   for (const auto& h : io::list_headers(*ac.physionet / "cudb")) {
+    ++r.cudb_records_seen;
     if (auto m = cudb_pre_arrhythmia_minute(h)) {
       cu.push_back({*m});
       r.cudb_records_used.push_back(h.stem().string());

@@ -46,6 +46,7 @@ std::optional<ResamplingSignature> probe_resampling_signature(const AuditConfig&
 struct DatabaseIdentity {
   TwoGroupResult result;
   std::vector<std::string> cudb_records_used;
+  int cudb_records_seen = 0;  ///< CUDB records in the folder, used or not
   nlohmann::json to_json() const;
 };
 std::optional<DatabaseIdentity> probe_database_identity(const AuditConfig& config);

@@ -44,8 +44,9 @@ void real_data_sections(std::ostream& md, const eval::AuditResult& r) {
         "contributes its first usable minute (30-s steps) whose 8-s windows never hold > 60 % of "
         "their 0.5-40 Hz power in 3-8 Hz (a VF-like signature) - a proxy for 'before any "
         "ventricular arrhythmia', not an annotation. "
-     << p2.cudb_records_used.size() << " of 17 records qualified.\n\naccuracy "
-     << percent_ci(p2.result.accuracy) << ", AUROC " << percent_ci(p2.result.auroc) << "\n\n";
+     << p2.cudb_records_used.size() << " of " << p2.cudb_records_seen
+     << " records qualified.\n\naccuracy " << percent_ci(p2.result.accuracy) << ", AUROC "
+     << percent_ci(p2.result.auroc) << "\n\n";
 }
 
 void band_limited_section(std::ostream& md, const eval::BandLimited& b, const fs::path& out) {
