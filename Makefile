@@ -45,14 +45,10 @@ bench: deps build/release/CMakeCache.txt
 # bench/compare.sh, docs/bench-compare.md. RUNS per command (medians), HOURS of record.
 RUNS ?= 5
 HOURS ?= 24
-BIN_SCORE_RELEASE := build/release/apps/scapredict/scapredict-score
 bench-compare: build/release/CMakeCache.txt
 	./scripts/install-deps --bench
 	cmake --build --preset release --target scapredict_cli
-	if cmake --build --preset release --target help | grep -qw scapredict_score; then \
-	  cmake --build --preset release --target scapredict_score; \
-	else echo "bench-compare: no scapredict_score target; scapredict-score is skipped"; fi
-	BIN=$(BIN_RELEASE) BIN_SCORE=$(BIN_SCORE_RELEASE) N=$(RUNS) HOURS=$(HOURS) bench/compare.sh
+	BIN=$(BIN_RELEASE) N=$(RUNS) HOURS=$(HOURS) bench/compare.sh
 
 # The Python bindings (python/, docs/python.md), built for Debian's /usr/bin/python3 and tested
 # with its pytest (tests/python).

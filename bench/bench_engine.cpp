@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "infer/engine.hpp"
+#include "engine/engine.hpp"
 #include "model/classifier.hpp"
 
 namespace sp = scapredict;
@@ -20,7 +20,7 @@ namespace {
 struct Fixture {
   sp::model::Classifier clf;
   std::vector<std::vector<float>> x;
-  sp::infer::Engine f32, pruned, int8;
+  sp::engine::Engine f32, pruned, int8;
   Fixture() {
     std::mt19937 rng(3);
     std::normal_distribution<float> n01(0, 1);
@@ -37,7 +37,7 @@ struct Fixture {
     clf = sp::model::Classifier::train(d, sp::model::Arch::kCnn1d, {}, tc);
     const auto path = std::filesystem::temp_directory_path() / "scapredict-bench-engine.spm";
     clf.save(path);
-    f32 = sp::infer::Engine::load(path);
+    f32 = sp::engine::Engine::load(path);
     std::filesystem::remove(path);
     pruned = f32.pruned(0.5);
     int8 = f32.quantised(d.x);
@@ -50,7 +50,7 @@ Fixture& fixture() {
   return f;
 }
 
-void run_engine(benchmark::State& state, const sp::infer::Engine& e, const char* label) {
+void run_engine(benchmark::State& state, const sp::engine::Engine& e, const char* label) {
   const auto& x = fixture().x;
   std::size_t i = 0;
   for (auto _ : state) {

@@ -6,7 +6,7 @@
 #
 # Settings (environment):
 #   BIN        scapredict          (default build/release/apps/scapredict/scapredict)
-#   BIN_SCORE  scapredict-score    (default: beside BIN; skipped with a message when absent)
+#   BIN_LAB    scapredict-lab      (default: beside BIN; the same scoring with LibTorch mapped; skipped when absent)
 #   N          runs per command, medians reported (default 5)
 #   HOURS      record length in hours (default 24; 48 for the memory check)
 #   OUT        work and result folder (default build/bench-compare; record and model are cached)
@@ -22,7 +22,7 @@ root=$(cd "$here/.." && pwd)
 cd "$root"
 
 BIN=${BIN:-build/release/apps/scapredict/scapredict}
-BIN_SCORE=${BIN_SCORE:-$(dirname "$BIN")/scapredict-score}
+BIN_LAB=${BIN_LAB:-$(dirname "$BIN")/scapredict-lab}
 N=${N:-5}
 HOURS=${HOURS:-24}
 OUT=${OUT:-build/bench-compare}
@@ -37,8 +37,8 @@ die() { echo "compare.sh: $*" >&2; exit 2; }
 [[ -x "$GNU_TIME" ]] || die "no GNU time at $GNU_TIME (Debian package 'time'; scripts/install-deps --bench)"
 "$PYTHON" -c 'import numpy, scipy, torch' 2>/dev/null ||
   die "$PYTHON lacks numpy/scipy/torch (scripts/install-deps --bench)"
-have_score=0
-if [[ -x "$BIN_SCORE" ]]; then have_score=1; fi
+have_lab=0
+if [[ -x "$BIN_LAB" ]]; then have_lab=1; fi
 
 mkdir -p "$OUT"
 rec="$OUT/holter${HOURS}h"
@@ -81,15 +81,15 @@ run_n() {
 }
 
 run_n scapredict "$BIN" predict --model "$model" "$rec" --out "$OUT/scapredict.csv"
-if ((have_score)); then
-  run_n scapredict-score "$BIN_SCORE" predict --model "$model" "$rec" --out "$OUT/scapredict-score.csv"
+if ((have_lab)); then
+  run_n scapredict-lab "$BIN_LAB" predict --model "$model" "$rec" --out "$OUT/scapredict-lab.csv"
 else
-  echo "compare.sh: no scapredict-score at $BIN_SCORE; its rows are skipped" >&2
+  echo "compare.sh: no scapredict-lab at $BIN_LAB; its rows are skipped" >&2
 fi
 run_n python "$PYTHON" "$here/python_reference.py" --model "$model" "$rec" --out "$OUT/python.csv"
 run_n start-true /bin/true
 run_n start-scapredict "$BIN" --version
-if ((have_score)); then run_n start-scapredict-score "$BIN_SCORE" --version; fi
+if ((have_lab)); then run_n start-scapredict-lab "$BIN_LAB" --version; fi
 run_n start-python-torch "$PYTHON" -c 'import torch'
 
 # ---- agreement (not timed): the timed stack, then with a resampler close to scapredict's
@@ -123,7 +123,7 @@ fs=$(awk 'NR == 1 {print $3; exit}' "$rec.hea")
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- scapredict: $("$BIN" --version) at $BIN, CMAKE_BUILD_TYPE $build_type"
-  if ((have_score)); then echo "- scapredict-score: $("$BIN_SCORE" --version) at $BIN_SCORE"; else echo "- scapredict-score: absent ($BIN_SCORE)"; fi
+  if ((have_lab)); then echo "- scapredict-lab: $("$BIN_LAB" --version) at $BIN_LAB"; else echo "- scapredict-lab: absent ($BIN_LAB)"; fi
   echo "- Python stack: $("$PYTHON" -c 'import sys, numpy, scipy, torch; print(f"python {sys.version.split()[0]}, numpy {numpy.__version__}, scipy {scipy.__version__}, torch {torch.__version__}")') ($PYTHON)"
   echo "- record: $rec, ${HOURS} h, 2 signals, $fs Hz, $frames frames, format 212 ($(du -h "$rec.dat" | cut -f1)); $(grep -c '^[0-9]' "$OUT/scapredict.csv") minutes"
   echo "- model: $model ($(sed -n '2s/^# //p' "$OUT/scapredict.csv" | cut -c1-120))"
@@ -133,11 +133,11 @@ fs=$(awk 'NR == 1 {print $3; exit}' "$rec.hea")
   echo "|---|---|---|"
   row() { echo "| $1 | $(ms "${wall_med[$2]}") | $(mib "${rss_med[$2]}") |"; }
   row "scapredict predict" scapredict
-  if ((have_score)); then row "scapredict-score predict" scapredict-score; fi
+  if ((have_lab)); then row "scapredict-lab predict" scapredict-lab; fi
   row "python3 bench/python_reference.py" python
   row "start: /bin/true (floor of the measurement)" start-true
   row "start: scapredict --version" start-scapredict
-  if ((have_score)); then row "start: scapredict-score --version" start-scapredict-score; fi
+  if ((have_lab)); then row "start: scapredict-lab --version" start-scapredict-lab; fi
   row "start: python3 -c 'import torch'" start-python-torch
   echo
   echo "| target | value | verdict |"
@@ -151,7 +151,7 @@ fs=$(awk 'NR == 1 {print $3; exit}' "$rec.hea")
     echo "| $label: process start <= 20 ms | $(ms "${wall_med[start-$key]}") | $(verdict "${wall_med[start-$key]}" 0.020 '<=') |"
   }
   targets "scapredict" scapredict
-  if ((have_score)); then targets "scapredict-score" scapredict-score; fi
+  if ((have_lab)); then targets "scapredict-lab" scapredict-lab; fi
   echo
   echo "Agreement (per-minute P(SCD), not timed):"
   echo

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
-#include "eval/search_journal.hpp"
+#include "eval/search/search_journal.hpp"
 
 namespace {
 

@@ -26,16 +26,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "infer/engine.hpp"
-#include "model/model_file.hpp"
+#include "engine/engine.hpp"
+#include "engine/model_file.hpp"
 
 // libFuzzer's own mutations, for the custom mutator below.
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
 
 namespace {
 
-using scapredict::model::decode_model_file;
-using scapredict::model::encode_model_file;
+using scapredict::engine::decode_model_file;
+using scapredict::engine::encode_model_file;
 
 // A header like the one Classifier::save writes, with `bins` spectrum values.
 nlohmann::json classifier_header(int bins) {
@@ -82,7 +82,7 @@ void write_seeds(const std::filesystem::path& dir) {
   for (const char* arch : {"cnn1d", "mlp"}) {
     auto h = classifier_header(16);
     h["arch"] = arch;
-    std::vector<scapredict::model::EngineTensor> t;
+    std::vector<scapredict::engine::EngineTensor> t;
     auto add = [&](const std::string& name, std::vector<std::int64_t> shape) {
       std::int64_t n = 1;
       for (auto d : shape) n *= d;
@@ -109,7 +109,7 @@ void write_seeds(const std::filesystem::path& dir) {
     for (auto& x : t)
       if (x.name == "bn.running_var")
         for (auto& v : x.values) v = 1.0f;
-    h["engine"] = scapredict::model::encode_engine_tensors(t);
+    h["engine"] = scapredict::engine::encode_engine_tensors(t);
     put(encode_model_file(h, weights));
   }
   put(encode_model_file({{"features", nullptr}, {"normalisation", nullptr}}, ""));
@@ -181,7 +181,7 @@ std::string with_checksum(const std::string& head, std::string_view weights) {
     auto j = nlohmann::json::parse(head);
     if (!j.is_object() || !j.contains("features") || !j.contains("normalisation")) return head;
     j["checksum_fnv1a64"] =
-        scapredict::model::model_checksum(weights, j["features"], j["normalisation"]);
+        scapredict::engine::model_checksum(weights, j["features"], j["normalisation"]);
     return j.dump();
   } catch (const nlohmann::json::exception&) {
     return head;
@@ -249,7 +249,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  scapredict::model::ModelFile file;
+  scapredict::engine::ModelFile file;
   try {
     file = decode_model_file(bytes, "fuzz.spm");
   } catch (const scapredict::Error&) {
@@ -263,7 +263,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   // The LibTorch-free engine reads the same header: it builds or throws scapredict::Error.
   try {
-    const auto engine = scapredict::infer::Engine::from_header(file.header, "fuzz.spm");
+    const auto engine = scapredict::engine::Engine::from_header(file.header, "fuzz.spm");
     std::vector<float> x(engine.input_length(), 0.5f);
     const double p = engine.score(x);
     if (!(p >= 0 && p <= 1)) {

@@ -25,14 +25,14 @@
 #include "dsp/qrs.hpp"
 #include "dsp/resample.hpp"
 #include "dsp/spectrum.hpp"
+#include "engine/scorer.hpp"
 #include "features/hrv.hpp"
 #include "features/nn.hpp"
 #include "infer/predict.hpp"
-#include "infer/scorer.hpp"
 #include "io/annotation.hpp"
 #include "io/source.hpp"
+#include "py_support.hpp"
 #include "scapredict/version.hpp"
-#include "sim/simulate.hpp"
 
 namespace py = pybind11;
 namespace fs = std::filesystem;
@@ -40,97 +40,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using namespace scapredict;
-
-using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
-
-template <typename T>
-py::array_t<T> to_numpy(std::vector<T> v) {
-  auto* heap = new std::vector<T>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>(static_cast<py::ssize_t>(heap->size()), heap->data(), owner);
-}
-
-std::vector<double> one_dimensional(const DoubleArray& a, const char* what) {
-  if (a.ndim() != 1)
-    throw py::value_error(std::string(what) + " must be a 1-D array, got " +
-                          std::to_string(a.ndim()) + " dimensions");
-  return {a.data(), a.data() + a.size()};
-}
-
-// Progress through a Python callable: each event as a dict (task, unit, done, total, elapsed_s,
-// detail), with the GIL taken for the call, one event at a time whatever thread reports it. An
-// exception the callable raises (KeyboardInterrupt included: signals are checked at each event)
-// stops the work and is raised again when the call returns (raise_if_stopped).
-class PyProgress {
- public:
-  explicit PyProgress(py::object fn) : fn_(std::move(fn)) {
-    if (!fn_.is_none() && !PyCallable_Check(fn_.ptr()))
-      throw py::type_error("progress must be a callable taking one dict, or None");
-  }
-  ~PyProgress() {
-    py::gil_scoped_acquire gil;
-    error_.reset();
-  }
-  PyProgress(const PyProgress&) = delete;
-  PyProgress& operator=(const PyProgress&) = delete;
-
-  // Without a callable the events still check for Ctrl-C.
-  ProgressFn fn() {
-    return [this](const ProgressEvent& e) { call(e); };
-  }
-  // After the library call: the callable's exception, if it raised one.
-  void raise_if_stopped() {
-    if (error_) {
-      auto e = std::move(*error_);
-      error_.reset();
-      throw e;
-    }
-  }
-
- private:
-  struct Stopped : std::exception {
-    const char* what() const noexcept override { return "stopped by the progress callback"; }
-  };
-  void call(const ProgressEvent& e) {
-    const std::lock_guard<std::mutex> lock(m_);
-    if (error_) throw Stopped{};
-    py::gil_scoped_acquire gil;
-    try {
-      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-      if (fn_.is_none()) return;
-      py::dict d;
-      d["task"] = e.task;
-      d["unit"] = e.unit;
-      d["done"] = e.done;
-      d["total"] = e.total;
-      d["elapsed_s"] = e.elapsed_s;
-      d["detail"] = e.detail;
-      fn_(d);
-    } catch (py::error_already_set& err) {
-      error_.emplace(std::move(err));
-      throw Stopped{};
-    }
-  }
-  py::object fn_;
-  std::mutex m_;
-  std::optional<py::error_already_set> error_;
-};
-
-// Runs `work` with the GIL released and `progress` reporting; the callable's own exception wins
-// over the library's error it caused.
-template <typename Work>
-auto with_progress(PyProgress& progress, Work work) {
-  std::optional<decltype(work(ProgressFn{}))> out;
-  try {
-    py::gil_scoped_release release;
-    out.emplace(work(progress.fn()));
-  } catch (...) {
-    progress.raise_if_stopped();
-    throw;
-  }
-  progress.raise_if_stopped();
-  return std::move(*out);
-}
+using namespace scapredict::python;
 
 // A channel argument: an int index or a str label as the library takes them; None: none named.
 std::optional<std::string> channel_name(const py::object& arg) {
@@ -282,155 +192,11 @@ void write_annotations(const fs::path& record, const std::string& annotator,
   io::write_annotations(record, annotator, anns);
 }
 
-py::array_t<double> minute_spectrum(const DoubleArray& samples, double fs, std::size_t bins) {
-  auto x = one_dimensional(samples, "samples");
-  std::vector<double> s;
-  {
-    py::gil_scoped_release release;
-    if (!(std::isfinite(fs) && fs >= 1 && fs <= 100000))
-      throw dsp::DspError("minute_spectrum: fs must be 1 to 100000 Hz");
-    if (fs != dsp::kAnalysisFsHz) x = dsp::resample(x, fs, dsp::kAnalysisFsHz);
-    if (x.empty()) throw dsp::DspError("minute_spectrum: no samples");
-    s = dsp::SpectrumReducer(x.size(), bins)(x);
-  }
-  return to_numpy(std::move(s));
-}
-
-py::array_t<std::int64_t> detect_qrs(const DoubleArray& samples, double fs) {
-  std::vector<std::vector<double>> leads;
-  if (samples.ndim() == 1) {
-    leads.emplace_back(samples.data(), samples.data() + samples.size());
-  } else if (samples.ndim() == 2) {
-    if (samples.shape(1) < samples.shape(0))
-      throw py::value_error(
-          "2-D samples are leads x samples, and this has more leads than samples; for "
-          "read_record's samples x channels pass x.T, or one column x[:, k]");
-    const auto n = static_cast<std::size_t>(samples.shape(1));
-    for (py::ssize_t i = 0; i < samples.shape(0); ++i) {
-      const double* row = samples.data(i, 0);
-      leads.emplace_back(row, row + n);
-    }
-  } else {
-    throw py::value_error("samples must be a 1-D array (one lead) or 2-D (leads x samples)");
-  }
-  if (leads.empty() || leads.front().empty()) throw py::value_error("samples is empty");
-  std::vector<std::int64_t> beats;
-  {
-    py::gil_scoped_release release;
-    beats = dsp::detect_qrs(leads, fs);
-  }
-  return to_numpy(std::move(beats));
-}
-
-// Beat times and codes of a record's annotations, as `scapredict hrv` reads them (header and
-// annotations; no signal file needed).
-py::tuple read_beats(const fs::path& record, const std::string& annotator) {
-  features::Beats b;
-  {
-    py::gil_scoped_release release;
-    b = features::read_beats(record, annotator);
-  }
-  py::dict info;
-  info["fs_hz"] = b.fs_hz;
-  info["end_s"] = b.end_s;
-  py::list excluded;
-  for (const auto& [a, z] : b.excluded_s) excluded.append(py::make_tuple(a, z));
-  info["excluded_s"] = excluded;
-  std::vector<std::int64_t> codes(b.code.begin(), b.code.end());
-  return py::make_tuple(to_numpy(std::move(b.t_s)), to_numpy(std::move(codes)), info);
-}
-
-// HRV per window (features::hrv_windows): one entry per window; features NaN where unusable.
-py::dict hrv(const DoubleArray& beat_times_s, double window_s, const py::object& codes, double fs,
-             double end_s) {
-  features::Beats b;
-  b.t_s = one_dimensional(beat_times_s, "beat_times_s");
-  if (codes.is_none()) {
-    b.code.assign(b.t_s.size(), 1);  // every beat normal (N)
-  } else {
-    const auto c =
-        codes.cast<py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>>();
-    if (c.ndim() != 1 || static_cast<std::size_t>(c.size()) != b.t_s.size())
-      throw py::value_error("codes must be a 1-D array as long as beat_times_s");
-    for (py::ssize_t i = 0; i < c.size(); ++i) {
-      if (c.at(i) < 0 || c.at(i) > 255) throw py::value_error("codes must be WFDB codes 0..255");
-      b.code.push_back(static_cast<int>(c.at(i)));
-    }
-  }
-  for (std::size_t i = 0; i < b.t_s.size(); ++i) {
-    if (!std::isfinite(b.t_s[i])) throw py::value_error("beat_times_s must be finite");
-    if (i > 0 && b.t_s[i] < b.t_s[i - 1]) throw py::value_error("beat_times_s must be sorted");
-  }
-  if (!(std::isfinite(fs) && fs > 0)) throw py::value_error("fs must be finite and positive");
-  if (!(std::isfinite(end_s) && end_s >= 0)) throw py::value_error("end_s must be finite, >= 0");
-  b.fs_hz = fs;
-  b.end_s = end_s;
-  std::vector<features::HrvWindow> windows;
-  {
-    py::gil_scoped_release release;
-    windows = features::hrv_windows(b, window_s);
-  }
-  const auto& names = features::hrv_feature_names();
-  const auto n = windows.size();
-  std::vector<double> t0(n), t1(n);
-  std::vector<std::vector<double>> values(names.size(), std::vector<double>(n));
-  py::array_t<bool> usable(static_cast<py::ssize_t>(n));
-  auto u = usable.mutable_unchecked<1>();
-  py::list reason, detail;
-  for (std::size_t w = 0; w < n; ++w) {
-    t0[w] = windows[w].t0_s;
-    t1[w] = windows[w].t1_s;
-    u(static_cast<py::ssize_t>(w)) = windows[w].usable;
-    reason.append(windows[w].reason);
-    detail.append(windows[w].detail);
-    for (std::size_t f = 0; f < names.size(); ++f)
-      values[f][w] =
-          windows[w].usable ? windows[w].values.at(f) : std::numeric_limits<double>::quiet_NaN();
-  }
-  py::dict d;
-  d["t0_s"] = to_numpy(std::move(t0));
-  d["t1_s"] = to_numpy(std::move(t1));
-  d["usable"] = usable;
-  d["reason"] = reason;
-  d["detail"] = detail;
-  for (std::size_t f = 0; f < names.size(); ++f)
-    d[py::str(names[f])] = to_numpy(std::move(values[f]));
-  return d;
-}
-
-// A simulated cohort (sim::simulate) written to `out`; returns the truth document as a dict.
-py::object simulate(const fs::path& out, std::uint64_t seed, double risk_effect, double device_gap,
-                    double hours_before_onset, double hours_after, double nsrdb_hours, bool full,
-                    int threads, int max_sddb, int max_nsrdb,
-                    const std::vector<std::string>& only_records, const py::object& progress) {
-  if (max_sddb < 0 || max_nsrdb < 0) throw py::value_error("max_sddb, max_nsrdb must be >= 0");
-  sim::SimConfig cfg;
-  cfg.out = out;
-  cfg.seed = seed;
-  cfg.risk_effect = risk_effect;
-  cfg.device_gap = device_gap;
-  cfg.hours_before_onset = hours_before_onset;
-  cfg.hours_after = hours_after;
-  cfg.nsrdb_hours = nsrdb_hours;
-  cfg.full = full;
-  cfg.threads = threads;
-  cfg.max_sddb = max_sddb;
-  cfg.max_nsrdb = max_nsrdb;
-  cfg.only_records = only_records;
-  PyProgress p(progress);
-  const auto truth = with_progress(p, [&](ProgressFn fn) {
-    cfg.progress = std::move(fn);
-    return sim::simulate(cfg);
-  });
-  return py::module_::import("json").attr("loads")(truth.dump());
-}
-
-/// A loaded engine model (infer::EngineScorer).
 class Model {
  public:
   static Model load(const fs::path& path) {
     py::gil_scoped_release release;
-    return Model(std::make_shared<infer::EngineScorer>(infer::EngineScorer::load(path)));
+    return Model(std::shared_ptr<const engine::Scorer>(engine::open_scorer(path)));
   }
 
   infer::RecordRisk predict(const fs::path& record, const py::object& channel, int threads,
@@ -485,12 +251,12 @@ class Model {
   std::string arch() const { return scorer_->arch(); }
   std::string backend() const { return scorer_->backend(); }
   std::string checksum() const { return scorer_->checksum(); }
-  std::size_t input_length() const { return scorer_->engine().input_length(); }
+  std::size_t input_length() const { return features::input_length(scorer_->features()); }
   std::size_t bins() const { return scorer_->features().bins; }
 
  private:
-  explicit Model(std::shared_ptr<const infer::EngineScorer> s) : scorer_(std::move(s)) {}
-  std::shared_ptr<const infer::EngineScorer> scorer_;
+  explicit Model(std::shared_ptr<const engine::Scorer> s) : scorer_(std::move(s)) {}
+  std::shared_ptr<const engine::Scorer> scorer_;
 };
 
 }  // namespace
@@ -499,29 +265,12 @@ PYBIND11_MODULE(scapredict, m) {
   m.doc() = "scapredict: sudden cardiac arrest risk per minute from Holter ECG (docs/python.md)";
   m.attr("__version__") = scapredict::kVersion;
   py::register_exception<scapredict::Error>(m, "Error", PyExc_Exception);
+  scapredict::python::bind_signal(m);
 
   m.def("read_record", &read_record, py::arg("path"), py::arg("channel") = py::none(),
         "A record (WFDB, EDF/EDF+, ISHNE) in mV as float64, NaN where invalid: every channel as "
         "a 2-D array (samples x channels), or one channel (an index or a label) as a 1-D array; "
         "and a header dict.");
-  m.def("read_beats", &read_beats, py::arg("record"), py::arg("annotator"),
-        "Beat times (s from the record start), their WFDB codes, and a dict (fs_hz, end_s, "
-        "excluded_s) from the header and annotations, as `scapredict hrv` reads them.");
-  m.def("hrv", &hrv, py::arg("beat_times_s"), py::arg("window_s") = 300.0,
-        py::arg("codes") = py::none(), py::arg("fs") = 1000.0, py::arg("end_s") = 0.0,
-        "HRV of consecutive windows (docs/hrv.md): a dict of t0_s, t1_s, usable, reason, detail "
-        "and one "
-        "float64 array per measure (NaN where the window is not usable). codes: WFDB beat codes "
-        "(default all N); fs: the rate the beat times were annotated at; end_s: the record end "
-        "(0: the last beat).");
-  m.def("simulate", &simulate, py::arg("out_dir"), py::kw_only(),
-        py::arg("seed") = scapredict::sim::kDefaultSimSeed, py::arg("risk_effect") = 1.0,
-        py::arg("device_gap") = 1.0, py::arg("hours_before_onset") = 2.0,
-        py::arg("hours_after") = 0.2, py::arg("nsrdb_hours") = 2.0, py::arg("full") = false,
-        py::arg("threads") = 1, py::arg("max_sddb") = 0, py::arg("max_nsrdb") = 0,
-        py::arg("only_records") = std::vector<std::string>{}, py::arg("progress") = py::none(),
-        "Writes a simulated SDDB-/NSRDB-like cohort (WFDB) into out_dir, as `scapredict "
-        "simulate`; returns the truth document (dict).");
   m.def("read_annotations", &read_annotations, py::arg("record"), py::arg("annotator"),
         "Reads record.annotator (MIT format): a list of dicts sample, code, subtype, chan, num, "
         "aux.");
@@ -529,13 +278,6 @@ PYBIND11_MODULE(scapredict, m) {
         py::arg("annotations"),
         "Writes record.annotator (MIT format) atomically from dicts as read_annotations gives "
         "(subtype, chan, num, aux optional), in sample order (else scapredict.Error).");
-  m.def("minute_spectrum", &minute_spectrum, py::arg("samples"), py::arg("fs"),
-        py::arg("bins") = 1024,
-        "Resamples to 128 Hz (when fs != 128) and reduces the whole segment to `bins` spectral "
-        "bins over 0..64 Hz (dsp::SpectrumReducer; docs/python.md).");
-  m.def("detect_qrs", &detect_qrs, py::arg("samples"), py::arg("fs"),
-        "QRS fiducial sample indices (int64) of one lead (1-D) or several (2-D, leads x "
-        "samples), in mV with NaN for invalid samples.");
 
   py::class_<Model>(m, "Model", "A model file scored by the LibTorch-free inference engine.")
       .def_static("load", &Model::load, py::arg("path"))

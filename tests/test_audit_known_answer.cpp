@@ -1,8 +1,8 @@
 // Known-answer tests of the audit's decision rule on small simulated cohorts (docs/audit.md).
 #include <gtest/gtest.h>
 
-#include "eval/near_far.hpp"
-#include "eval/two_group.hpp"
+#include "eval/probes/near_far.hpp"
+#include "eval/probes/two_group.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
 

@@ -5,8 +5,8 @@
 #include <random>
 
 #include "common/atomic_file.hpp"
-#include "eval/beat_study.hpp"
-#include "eval/real_rhythm.hpp"
+#include "eval/real/beat_study.hpp"
+#include "eval/real/real_rhythm.hpp"
 #include "report/real_report.hpp"
 #include "test_util.hpp"
 
@@ -137,7 +137,8 @@ TEST(BeatStudy, ReportStatesItsDataAndWritesResultsWithConfig) {
   cfg.classifiers = {model::TabularKind::kLogistic};
   cfg.run.repetitions = 2;
   st::TempDir dir;
-  const auto r = report::real_study(c, cfg, dir / "out");
+  const auto study = eval::run_real_study(c, cfg, dir / "out");
+  report::write_real_report(study, dir / "out");
   const auto md = read_file(dir / "out" / "REAL_REPORT.md");
   EXPECT_EQ(md.substr(0, md.find('\n')), "SIMULATED beat annotations (test)");
   EXPECT_NE(md.find("always normal"), std::string::npos);

@@ -13,7 +13,7 @@
 
 #include "common/error.hpp"
 #include "dsp/qrs.hpp"
-#include "eval/ec57.hpp"
+#include "eval/beats/ec57.hpp"
 #include "io/annotation.hpp"
 #include "io/header.hpp"
 #include "io/signal.hpp"

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "eval/lopo.hpp"
+#include "eval/probes/lopo.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "data/cohort.hpp"
-#include "eval/real_ecg.hpp"
+#include "eval/real/real_ecg.hpp"
 #include "test_util.hpp"
 
 using namespace scapredict;

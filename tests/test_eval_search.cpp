@@ -8,8 +8,8 @@
 #include <set>
 
 #include "data/cohort.hpp"
-#include "eval/search.hpp"
-#include "eval/search_journal.hpp"
+#include "eval/search/search.hpp"
+#include "eval/search/search_journal.hpp"
 #include "sim/simulate.hpp"
 #include "stats/gp.hpp"
 #include "test_util.hpp"

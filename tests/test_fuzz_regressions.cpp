@@ -6,13 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "engine/model_file.hpp"
 #include "io/header.hpp"
-#include "model/model_file.hpp"
 
 namespace {
 
 using namespace std::literals;
-using scapredict::model::decode_model_file;
+using scapredict::engine::decode_model_file;
 
 // A model file around `head` and `weights`, lengths right, no checksum added.
 std::string model_container(const std::string& head, const std::string& weights = "") {

@@ -8,9 +8,9 @@
 #include "common/atomic_file.hpp"
 #include "data/cohort.hpp"
 #include "data/minutes.hpp"
-#include "infer/engine.hpp"
-#include "infer/scorer.hpp"
-#include "model/model_file.hpp"
+#include "engine/engine.hpp"
+#include "engine/model_file.hpp"
+#include "engine/scorer.hpp"
 #include "sim/simulate.hpp"
 #include "stats/metrics.hpp"
 #include "test_util.hpp"
@@ -51,9 +51,9 @@ model::Classifier fit(const Minutes& m, model::Arch arch, std::size_t bins = 102
 }
 
 // The engine of `clf` as the file `dir`/m.spm holds it.
-infer::Engine through_file(const model::Classifier& clf, const st::TempDir& dir) {
+engine::Engine through_file(const model::Classifier& clf, const st::TempDir& dir) {
   clf.save(dir / "m.spm");
-  return infer::Engine::load(dir / "m.spm");
+  return engine::Engine::load(dir / "m.spm");
 }
 
 // The simulated protocol's minutes, made once for the tests that share them.
@@ -62,7 +62,7 @@ const Minutes& shared_minutes() {
   return m;
 }
 
-std::vector<double> engine_scores(const infer::Engine& e, const model::Dataset& d) {
+std::vector<double> engine_scores(const engine::Engine& e, const model::Dataset& d) {
   std::vector<double> p;
   for (const auto& x : d.x) p.push_back(e.score(x));
   return p;
@@ -122,7 +122,7 @@ TEST(Engine, Int8StaysCloseAndPruningZeroesWhatItSays) {
   st::TempDir dir;
   const auto f32 = through_file(clf, dir);
   const auto q8 = f32.quantised(m.train.x);
-  EXPECT_EQ(q8.precision(), infer::Engine::Precision::kInt8);
+  EXPECT_EQ(q8.precision(), engine::Engine::Precision::kInt8);
   EXPECT_LT(q8.weight_bytes() * 3, f32.weight_bytes());
   const auto a = engine_scores(f32, m.test), b = engine_scores(q8, m.test);
   double mean_diff = 0;
@@ -136,16 +136,16 @@ TEST(Engine, Int8StaysCloseAndPruningZeroesWhatItSays) {
   EXPECT_LT(half.weight_bytes(), f32.weight_bytes());
   const auto none = f32.pruned(0.0);
   for (const auto& x : m.test.x) EXPECT_EQ(none.score(x), f32.score(x));
-  EXPECT_THROW(f32.pruned(1.0), infer::EngineError);
-  EXPECT_THROW(f32.quantised({}), infer::EngineError);
+  EXPECT_THROW(f32.pruned(1.0), engine::EngineError);
+  EXPECT_THROW(f32.quantised({}), engine::EngineError);
 }
 
 TEST(Engine, FineTuningAfterPruningKeepsTheZerosAndRecoversTheScores) {
   const Minutes& m = shared_minutes();
   const auto clf = fit(m, model::Arch::kCnn1d);
-  const auto f32 = infer::EngineScorer::from_header(clf.file_header(), "test").engine();
+  const auto f32 = engine::EngineScorer::from_header(clf.file_header(), "test").engine();
   const auto tuned = clf.pruned(m.train, 0.8, 6, 99);
-  const auto e = infer::EngineScorer::from_header(tuned.file_header(), "test").engine();
+  const auto e = engine::EngineScorer::from_header(tuned.file_header(), "test").engine();
   // The zeros survive fine-tuning and BatchNorm folding: 80 % of every layer's weights.
   EXPECT_NEAR(e.sparsity(), 0.8, 0.01);
   EXPECT_NEAR(e.pruned(0.8).sparsity(), e.sparsity(), 1e-9) << "pruning again changes nothing";
@@ -155,7 +155,7 @@ TEST(Engine, FineTuningAfterPruningKeepsTheZerosAndRecoversTheScores) {
     EXPECT_NEAR(e.score(m.test.x[i]), torch_p[i], 1e-5);
   // Fine-tuning lowers the training loss that pruning alone raised.
   const auto raw = f32.pruned(0.8);
-  auto log_loss = [&](const infer::Engine& g) {
+  auto log_loss = [&](const engine::Engine& g) {
     double loss = 0;
     for (std::size_t i = 0; i < m.train.x.size(); ++i) {
       const double p = std::clamp(g.score(m.train.x[i]), 1e-7, 1 - 1e-7);
@@ -166,10 +166,10 @@ TEST(Engine, FineTuningAfterPruningKeepsTheZerosAndRecoversTheScores) {
   EXPECT_LT(log_loss(e), log_loss(raw));
   // Zero epochs: pruning only, the same zeros as the engine's own pruning.
   const auto untuned =
-      infer::EngineScorer::from_header(clf.pruned(m.train, 0.5, 0, 1).file_header(), "t").engine();
+      engine::EngineScorer::from_header(clf.pruned(m.train, 0.5, 0, 1).file_header(), "t").engine();
   EXPECT_NEAR(untuned.sparsity(), 0.5, 0.01);
-  EXPECT_THROW(clf.pruned(m.train, 1.0, 1, 1), model::ModelError);
-  EXPECT_THROW(fit(m, model::Arch::kLstm).pruned(m.train, 0.5, 1, 1), model::ModelError);
+  EXPECT_THROW(clf.pruned(m.train, 1.0, 1, 1), engine::ModelError);
+  EXPECT_THROW(fit(m, model::Arch::kLstm).pruned(m.train, 0.5, 1, 1), engine::ModelError);
 }
 
 TEST(Engine, BadInputsAndModelsAreErrors) {
@@ -177,39 +177,39 @@ TEST(Engine, BadInputsAndModelsAreErrors) {
   const auto clf = fit(m, model::Arch::kCnn1d);
   st::TempDir dir;
   const auto engine = through_file(clf, dir);
-  EXPECT_THROW(engine.score(std::vector<float>(1023, 0.f)), infer::EngineError);
+  EXPECT_THROW(engine.score(std::vector<float>(1023, 0.f)), engine::EngineError);
   std::vector<float> nan_minute(1024, 1.f);
   nan_minute[7] = std::nanf("");
-  EXPECT_THROW(engine.score(nan_minute), infer::EngineError);
+  EXPECT_THROW(engine.score(nan_minute), engine::EngineError);
   // A recurrent network has no engine.
   const auto gru = fit(m, model::Arch::kGru);
   gru.save(dir / "g.spm");
   try {
-    infer::Engine::load(dir / "g.spm");
+    engine::Engine::load(dir / "g.spm");
     FAIL() << "a GRU model built an engine";
-  } catch (const infer::EngineError& e) {
+  } catch (const engine::EngineError& e) {
     EXPECT_NE(std::string(e.what()).find("no engine for architecture gru"), std::string::npos);
   }
   // A tampered engine tensor breaks the checksum; a re-framed one with a bad shape is refused.
-  auto file = model::decode_model_file(read_file(dir / "m.spm"), "m.spm");
+  auto file = engine::decode_model_file(read_file(dir / "m.spm"), "m.spm");
   file.header["engine"]["tensors"]["fc2.bias"]["shape"] = {3};
-  const auto reframed = model::encode_model_file(file.header, file.weights);
+  const auto reframed = engine::encode_model_file(file.header, file.weights);
   write_file_atomic(dir / "bad.spm", reframed);
-  EXPECT_THROW(infer::Engine::load(dir / "bad.spm"), infer::EngineError);
+  EXPECT_THROW(engine::Engine::load(dir / "bad.spm"), engine::EngineError);
   // A self-consistent tensor of the wrong shape: decodes, but the engine refuses it.
   file.header["engine"]["tensors"]["fc2.bias"] = {{"shape", {3}},
                                                   {"f32le_base64", "AAAAAAAAAAAAAAAA"}};
-  write_file_atomic(dir / "shape.spm", model::encode_model_file(file.header, file.weights));
-  EXPECT_THROW(infer::Engine::load(dir / "shape.spm"), infer::EngineError);
+  write_file_atomic(dir / "shape.spm", engine::encode_model_file(file.header, file.weights));
+  EXPECT_THROW(engine::Engine::load(dir / "shape.spm"), engine::EngineError);
   file.header["engine"]["tensors"]["fc2.bias"] = {{"shape", {2}}, {"f32le_base64", "AAAA*AAA"}};
-  write_file_atomic(dir / "bad64.spm", model::encode_model_file(file.header, file.weights));
-  EXPECT_THROW(infer::Engine::load(dir / "bad64.spm"), Error);
+  write_file_atomic(dir / "bad64.spm", engine::encode_model_file(file.header, file.weights));
+  EXPECT_THROW(engine::Engine::load(dir / "bad64.spm"), Error);
   auto text = read_file(dir / "m.spm");
   const auto pos = text.find("f32le_base64\":\"");
   ASSERT_NE(pos, std::string::npos);
   const auto at = pos + 20;
   text[at] = text[at] == 'A' ? 'B' : 'A';
   write_file_atomic(dir / "tampered.spm", text);
-  EXPECT_THROW(infer::Engine::load(dir / "tampered.spm"), model::ModelError);
-  EXPECT_THROW(infer::Engine::load(dir / "absent.spm"), model::ModelError);
+  EXPECT_THROW(engine::Engine::load(dir / "tampered.spm"), engine::ModelError);
+  EXPECT_THROW(engine::Engine::load(dir / "absent.spm"), engine::ModelError);
 }

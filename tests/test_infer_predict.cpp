@@ -6,8 +6,9 @@
 #include <sstream>
 
 #include "data/cohort.hpp"
-#include "infer/classifier_scorer.hpp"
+#include "infer/predict.hpp"
 #include "io/signal.hpp"
+#include "model/classifier_scorer.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
 #include "train/fit.hpp"
@@ -41,7 +42,7 @@ struct Trained {
 TEST(Predict, ScoresEveryWholeMinuteOfASimulatedRecord) {
   Trained t;
   const auto& patient = t.cohort.scd.front();
-  const auto r = infer::predict_record(t.model, patient.record);
+  const auto r = infer::predict_record(model::ClassifierScorer(t.model), patient.record);
   const io::Record rec(patient.record);
   const auto whole_minutes = static_cast<std::size_t>(rec.n_frames() / (60 * rec.fs_hz()));
   ASSERT_EQ(r.minutes.size(), whole_minutes);
@@ -99,7 +100,7 @@ TEST(Predict, QualityLimitsAndChannelComeFromTheOptions) {
   strict.quality.flat_window_s = 0.5;
   strict.quality.flat_range_mv = 100.0;  // every half second "flat": nothing is scored
   try {
-    infer::predict_record(t.model, record, strict);
+    infer::predict_record(model::ClassifierScorer(t.model), record, strict);
     FAIL() << "a record without a usable minute was scored";
   } catch (const infer::PredictError& e) {
     EXPECT_NE(std::string(e.what()).find("nothing to score"), std::string::npos) << e.what();
@@ -107,8 +108,8 @@ TEST(Predict, QualityLimitsAndChannelComeFromTheOptions) {
   }
   infer::PredictOptions second;
   second.channel = "1";
-  const auto r1 = infer::predict_record(t.model, record, second);
-  const auto r0 = infer::predict_record(t.model, record);
+  const auto r1 = infer::predict_record(model::ClassifierScorer(t.model), record, second);
+  const auto r0 = infer::predict_record(model::ClassifierScorer(t.model), record);
   ASSERT_EQ(r1.minutes.size(), r0.minutes.size());
   bool differs = false;
   for (std::size_t i = 0; i < r0.minutes.size(); ++i)
@@ -116,5 +117,6 @@ TEST(Predict, QualityLimitsAndChannelComeFromTheOptions) {
   EXPECT_TRUE(differs) << "channel 1 scored exactly like channel 0";
   infer::PredictOptions missing;
   missing.channel = "2";
-  EXPECT_THROW(infer::predict_record(t.model, record, missing), io::IoError);
+  EXPECT_THROW(infer::predict_record(model::ClassifierScorer(t.model), record, missing),
+               io::IoError);
 }

@@ -3,8 +3,9 @@
 
 #include "data/cohort.hpp"
 #include "dsp/prepare.hpp"
-#include "infer/classifier_scorer.hpp"
+#include "infer/predict.hpp"
 #include "io/header.hpp"
+#include "model/classifier_scorer.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
 #include "train/fit.hpp"
@@ -35,7 +36,8 @@ const model::Classifier& tiny_model() {
 
 TEST(RealRecords, Mitdb100ScoresAllThirtyMinutes) {
   SKIP_WITHOUT_PHYSIONET(root);
-  const auto r = infer::predict_record(tiny_model(), root / "mitdb" / "100");
+  const auto r =
+      infer::predict_record(model::ClassifierScorer(tiny_model()), root / "mitdb" / "100");
   ASSERT_EQ(r.minutes.size(), 30u);
   EXPECT_EQ(r.scored(), 30);  // 11 bits with ADC zero 1024: nothing is near the ADC's limits
   for (const auto& m : r.minutes)
@@ -50,16 +52,18 @@ TEST(RealRecords, EveryMitdbAndNsrdbMinuteRecordScoresWhereClean) {
   for (const auto& h : io::list_headers(root / "mitdb")) {
     const auto rec = h.parent_path() / h.stem();
     if (h.stem() == "207") {  // VF flutter from 0:40: every minute is at or after the onset
-      EXPECT_THROW(infer::predict_record(tiny_model(), rec), infer::PredictError);
+      EXPECT_THROW(infer::predict_record(model::ClassifierScorer(tiny_model()), rec),
+                   infer::PredictError);
       continue;
     }
-    const auto r = infer::predict_record(tiny_model(), rec);
+    const auto r = infer::predict_record(model::ClassifierScorer(tiny_model()), rec);
     EXPECT_GE(r.scored(), 26) << h;  // a few minutes of 109, 116, 203, 205 look like VF or clip
     ++records;
   }
   EXPECT_EQ(records, 22);
   for (const auto& h : io::list_headers(root / "nsrdb-1min")) {
-    const auto r = infer::predict_record(tiny_model(), h.parent_path() / h.stem());
+    const auto r =
+        infer::predict_record(model::ClassifierScorer(tiny_model()), h.parent_path() / h.stem());
     EXPECT_EQ(r.scored(), 1) << h;
   }
 }
@@ -71,7 +75,8 @@ TEST(RealRecords, CudbAndVfdbMinutesBeforeTheFirstVfAreScored) {
     for (const auto& h : io::list_headers(root / db)) {
       ++records;
       try {
-        const auto r = infer::predict_record(tiny_model(), h.parent_path() / h.stem());
+        const auto r = infer::predict_record(model::ClassifierScorer(tiny_model()),
+                                             h.parent_path() / h.stem());
         ASSERT_TRUE(r.onset_s.has_value() || std::string(db) == "vfdb") << h;
         for (const auto& m : r.minutes) {
           if (r.onset_s && m.start_s + 60 > *r.onset_s) {

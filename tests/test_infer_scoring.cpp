@@ -10,11 +10,11 @@
 #include "data/cohort.hpp"
 #include "dsp/prepare.hpp"
 #include "features/features.hpp"
-#include "infer/classifier_scorer.hpp"
 #include "infer/monitor.hpp"
 #include "infer/outputs.hpp"
 #include "io/annotation.hpp"
 #include "io/signal.hpp"
+#include "model/classifier_scorer.hpp"
 #include "sim/simulate.hpp"
 #include "test_util.hpp"
 #include "train/fit.hpp"
@@ -29,7 +29,7 @@ struct Scored {
   TempDir dir;
   data::Cohort cohort;
   model::Classifier clf;
-  infer::EngineScorer engine;
+  engine::EngineScorer engine;
   Scored() {
     sim::simulate(scapredict::testing::small_sim(dir.path(), 1.0, 1.0, 0.4, 0.3, 4));
     cohort = data::load_cohort(dir.path());
@@ -41,7 +41,7 @@ struct Scored {
     run.epochs = 3;
     clf = train::fit_first_split(cohort, pc, run, train::ExperimentConfig::paper_cnn("t", run));
     clf.save(dir / "m.spm");
-    engine = infer::EngineScorer::load(dir / "m.spm");
+    engine = engine::EngineScorer::load(dir / "m.spm");
   }
 };
 
@@ -56,7 +56,7 @@ TEST(Scoring, TheEngineScoresARecordAsLibTorchDoes) {
   const auto& s = shared();
   for (const auto& p : {s.cohort.scd.front(), s.cohort.normal.front()}) {
     const auto e = infer::predict_record(s.engine, p.record);
-    const auto t = infer::predict_record(s.clf, p.record);
+    const auto t = infer::predict_record(model::ClassifierScorer(s.clf), p.record);
     ASSERT_EQ(e.minutes.size(), t.minutes.size());
     ASSERT_GT(e.scored(), 10);
     double worst = 0;

@@ -85,7 +85,7 @@ TEST(Classifier, SaveLoadRoundTripAndBadFiles) {
   EXPECT_EQ(l.features().band_hz->second, 40.0);
   EXPECT_EQ(l.metadata()["note"], "round trip");
   EXPECT_EQ(l.predict_proba(train.x), c.predict_proba(train.x));
-  EXPECT_THROW(l.predict_proba({std::vector<float>(7)}), model::ModelError);
+  EXPECT_THROW(l.predict_proba({std::vector<float>(7)}), engine::ModelError);
 
   const std::string good = read_file(dir / "m.spm");
   auto expect_bad = [&](const std::string& content, const std::string& what) {
@@ -93,7 +93,7 @@ TEST(Classifier, SaveLoadRoundTripAndBadFiles) {
     try {
       model::Classifier::load(dir / "bad.spm");
       FAIL() << what;
-    } catch (const model::ModelError& e) {
+    } catch (const engine::ModelError& e) {
       EXPECT_NE(std::string(e.what()).find("bad.spm"), std::string::npos) << e.what();
       EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
     }
@@ -105,20 +105,20 @@ TEST(Classifier, SaveLoadRoundTripAndBadFiles) {
   ASSERT_NE(pos, std::string::npos);
   other_version.replace(pos, 18, "\"format_version\":9");
   expect_bad(other_version, "format version 9");
-  EXPECT_THROW(model::Classifier::load(dir / "missing.spm"), model::ModelError);
+  EXPECT_THROW(model::Classifier::load(dir / "missing.spm"), engine::ModelError);
 
   // One flipped bit in the weights: the checksum no longer matches.
   std::string flipped = good;
   flipped[flipped.size() - 100] ^= 0x01;
   expect_bad(flipped, "checksum");
   // A header whose input length does not follow from its features (checksum recomputed).
-  const auto file = model::decode_model_file(good, "m.spm");
+  const auto file = engine::decode_model_file(good, "m.spm");
   auto header = file.header;
   header["input_length"] = 1024;
-  expect_bad(model::encode_model_file(header, file.weights), "does not match");
+  expect_bad(engine::encode_model_file(header, file.weights), "does not match");
   header = file.header;
   header["normalisation"]["sd"][3] = -1.0;
-  expect_bad(model::encode_model_file(header, file.weights), "normalisation");
+  expect_bad(engine::encode_model_file(header, file.weights), "normalisation");
 }
 
 TEST(Classifier, NanWeightsOrNanTrainingDataAreRefused) {
@@ -131,7 +131,7 @@ TEST(Classifier, NanWeightsOrNanTrainingDataAreRefused) {
   model::Classifier::train(train, model::Arch::kMlp, f, tc).save(dir / "good.spm");
   // The same file with every weight NaN, its checksum recomputed: only the weight check can
   // catch it.
-  const auto good = model::decode_model_file(read_file(dir / "good.spm"), "good.spm");
+  const auto good = engine::decode_model_file(read_file(dir / "good.spm"), "good.spm");
   auto net = model::make_network(model::Arch::kMlp, 128);
   torch::NoGradGuard no_grad;
   for (auto& p : net.ptr()->parameters()) p.fill_(std::numeric_limits<float>::quiet_NaN());
@@ -139,14 +139,14 @@ TEST(Classifier, NanWeightsOrNanTrainingDataAreRefused) {
   torch::serialize::OutputArchive ar;
   net.ptr()->save(ar);
   ar.save_to(weights);
-  write_file_atomic(dir / "nan.spm", model::encode_model_file(good.header, weights.str()));
+  write_file_atomic(dir / "nan.spm", engine::encode_model_file(good.header, weights.str()));
   try {
     model::Classifier::load(dir / "nan.spm");
     FAIL() << "a model with NaN weights loaded";
-  } catch (const model::ModelError& e) {
+  } catch (const engine::ModelError& e) {
     EXPECT_NE(std::string(e.what()).find("nan.spm"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
   }
   train.x[0][0] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_THROW(model::Classifier::train(train, model::Arch::kMlp, f, tc), model::ModelError);
+  EXPECT_THROW(model::Classifier::train(train, model::Arch::kMlp, f, tc), engine::ModelError);
 }

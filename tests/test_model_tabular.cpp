@@ -142,32 +142,32 @@ TEST_P(TabularKindTest, FitsTinyDataAndConstantFeatures) {
 TEST_P(TabularKindTest, RejectsBadData) {
   const auto kind = GetParam();
   const auto good = blobs(20, 1.0, 10);
-  EXPECT_THROW(model::fit_tabular(kind, model::Dataset{}, 1), model::ModelError);
+  EXPECT_THROW(model::fit_tabular(kind, model::Dataset{}, 1), engine::ModelError);
   auto one_class = good;
   std::fill(one_class.y.begin(), one_class.y.end(), 1);
-  EXPECT_THROW(model::fit_tabular(kind, one_class, 1), model::ModelError);
+  EXPECT_THROW(model::fit_tabular(kind, one_class, 1), engine::ModelError);
   auto nan = good;
   nan.x[3][2] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_THROW(model::fit_tabular(kind, nan, 1), model::ModelError);
+  EXPECT_THROW(model::fit_tabular(kind, nan, 1), engine::ModelError);
   auto inf = good;
   inf.x[4][0] = std::numeric_limits<float>::infinity();
-  EXPECT_THROW(model::fit_tabular(kind, inf, 1), model::ModelError);
+  EXPECT_THROW(model::fit_tabular(kind, inf, 1), engine::ModelError);
   auto ragged = good;
   ragged.x[5].pop_back();
-  EXPECT_THROW(model::fit_tabular(kind, ragged, 1), model::ModelError);
+  EXPECT_THROW(model::fit_tabular(kind, ragged, 1), engine::ModelError);
   auto bad_label = good;
   bad_label.y[0] = 2;
-  EXPECT_THROW(model::fit_tabular(kind, bad_label, 1), model::ModelError);
+  EXPECT_THROW(model::fit_tabular(kind, bad_label, 1), engine::ModelError);
   auto short_y = good;
   short_y.y.pop_back();
-  EXPECT_THROW(model::fit_tabular(kind, short_y, 1), model::ModelError);
+  EXPECT_THROW(model::fit_tabular(kind, short_y, 1), engine::ModelError);
 
   const auto m = model::fit_tabular(kind, good, 1);
-  EXPECT_THROW(m->predict_proba({std::vector<float>(15, 0.0f)}), model::ModelError);
-  EXPECT_THROW(m->predict_proba({std::vector<float>(17, 0.0f)}), model::ModelError);
+  EXPECT_THROW(m->predict_proba({std::vector<float>(15, 0.0f)}), engine::ModelError);
+  EXPECT_THROW(m->predict_proba({std::vector<float>(17, 0.0f)}), engine::ModelError);
   auto row = std::vector<float>(16, 0.0f);
   row[7] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_THROW(m->predict_proba({std::vector<float>(16, 0.0f), row}), model::ModelError);
+  EXPECT_THROW(m->predict_proba({std::vector<float>(16, 0.0f), row}), engine::ModelError);
 }
 
 TEST_P(TabularKindTest, LeavesGlobalStateAsItWasAndPrintsNothing) {
@@ -216,9 +216,9 @@ TEST(TabularModel, NamesRoundTripAndUnknownNamesAreRejected) {
   EXPECT_EQ(model::hyper_parameters(TabularKind::kBoost).at("rounds"), 100);
   EXPECT_EQ(model::hyper_parameters(TabularKind::kBoost).at("eta"), 0.1);
   EXPECT_EQ(model::hyper_parameters(TabularKind::kTree).at("objective"), "reg:squarederror");
-  EXPECT_THROW(model::parse_tabular_kind("cnn1d"), model::ModelError);
-  EXPECT_THROW(model::parse_tabular_kind(""), model::ModelError);
-  EXPECT_THROW(model::parse_tabular_kind("Logistic"), model::ModelError);
+  EXPECT_THROW(model::parse_tabular_kind("cnn1d"), engine::ModelError);
+  EXPECT_THROW(model::parse_tabular_kind(""), engine::ModelError);
+  EXPECT_THROW(model::parse_tabular_kind("Logistic"), engine::ModelError);
 }
 
 // Fit + predict time on 200 rows x 16 features (the study fits a few thousand such models):

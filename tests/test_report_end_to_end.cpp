@@ -43,7 +43,8 @@ TEST(EndToEnd, ReproduceWritesTheReportOfEveryExperiment) {
   TempDir dir;
   sim::simulate(scapredict::testing::small_sim(dir / "data", 1.0, 1.0, 1.2, 0.3, 4));
   const auto cohort = data::load_cohort(dir / "data");
-  const auto r = report::reproduce(cohort, tiny_protocol(), tiny_run(), dir / "out");
+  const auto r = eval::run_reproduce(cohort, tiny_protocol(), tiny_run());
+  report::write_reproduce_report(r, dir / "out");
   EXPECT_EQ(r.experiments.size(), 13u);
   EXPECT_EQ(first_line(dir / "out" / "REPORT.md").rfind("Data: SIMULATED", 0), 0u);
   const auto j = nlohmann::json::parse(read_file(dir / "out" / "results.json"));
@@ -84,7 +85,8 @@ TEST(EndToEnd, AuditRunsEveryProbeAndPatchesTheReport) {
   TempDir dir;
   sim::simulate(scapredict::testing::small_sim(dir / "data", 1.0, 1.0, 1.6, 0.3, 4));
   const auto cohort = data::load_cohort(dir / "data");
-  report::reproduce(cohort, tiny_protocol(), tiny_run(), dir / "out");
+  report::write_reproduce_report(eval::run_reproduce(cohort, tiny_protocol(), tiny_run()),
+                                 dir / "out");
   eval::AuditConfig ac;
   ac.run = tiny_run();
   ac.protocol = tiny_protocol();
@@ -96,7 +98,8 @@ TEST(EndToEnd, AuditRunsEveryProbeAndPatchesTheReport) {
   ac.bootstrap_resamples = 100;
   ac.cache = dir / "cache";
   ac.physionet = scapredict::testing::physionet_dir();
-  const auto r = report::audit(cohort, ac, dir / "out");
+  const auto r = eval::run_audit(cohort, ac);
+  report::write_audit_report(r, dir / "out");
   EXPECT_EQ(r.grid.cells.size(), 4u);
   // Onsets at 96 min: the far band ends at the farthest minute every record allows.
   EXPECT_EQ(r.far_from_onset.far_horizons, (std::vector<int>{75, 85, 95}));

@@ -60,8 +60,12 @@ CliResult run_cli(const std::vector<std::string>& args) {
   return run_program(SCAPREDICT_CLI_PATH, args);
 }
 
-std::string score_cli_path() {
-  return SCAPREDICT_SCORE_PATH;
+std::string cli_path() {
+  return SCAPREDICT_CLI_PATH;
+}
+
+std::string lab_cli_path() {
+  return SCAPREDICT_LAB_PATH;
 }
 
 CliResult run_program(const std::string& program, const std::vector<std::string>& args,

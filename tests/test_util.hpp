@@ -37,8 +37,10 @@ CliResult run_cli(const std::vector<std::string>& args);
 /// The same for any executable (`program`), with stdin read from `stdin_path`.
 CliResult run_program(const std::string& program, const std::vector<std::string>& args,
                       const std::string& stdin_path = "/dev/null");
-/// Path of the LibTorch-free scapredict-score executable.
-std::string score_cli_path();
+/// Path of the scapredict executable.
+std::string cli_path();
+/// Path of scapredict-lab, the part of the tool that links LibTorch (the commands that train).
+std::string lab_cli_path();
 
 /// Knobs of a small simulated cohort in `dir`: `patients` SDDB and `patients` NSRDB records,
 /// `hours_before_onset` before each onset, 0.01 h after it, `nsrdb_hours` per normal record, two

@@ -45,20 +45,6 @@ std::string parse_error_line(const CLI::ParseError& e) {
 
 }  // namespace
 
-std::string error_line(const std::string& message) {
-  std::string out;
-  std::size_t start = 0;
-  while (true) {
-    const auto sep = message.find(": ", start);
-    out += scapredict::printable(
-        std::string_view(message).substr(start, sep == std::string::npos ? sep : sep - start), 240);
-    if (sep == std::string::npos) break;
-    out += ": ";
-    start = sep + 2;
-  }
-  return out;
-}
-
 namespace {
 
 // A first argument that is neither a flag nor a command: say so instead of printing help.

@@ -12,8 +12,4 @@ namespace scapredict::cli {
 int run_main(CLI::App& app, int argc, char** argv,
              const std::function<void(const std::string&)>& say_error = {});
 
-/// An error message as one line: each ': '-separated part cut to 240 printable bytes on its own,
-/// so that a long path cannot hide the problem.
-std::string error_line(const std::string& message);
-
 }  // namespace scapredict::cli

@@ -4,10 +4,11 @@
 
 #include "commands.hpp"
 #include "common/atomic_file.hpp"
+#include "common/workers.hpp"
 #include "data_dir.hpp"
 #include "flags.hpp"
-#include "progress.hpp"
 #include "report/audit_report.hpp"
+#include "stderr_progress.hpp"
 
 namespace scapredict::cli {
 
@@ -41,7 +42,8 @@ void add_audit_command(CLI::App& app) {
     if (band->size() == 2) cfg->band_hz = {(*band)[0], (*band)[1]};
     cfg->cache = d->cache;
     const auto c = load_data(*d);
-    report::audit(c, *cfg, *out, stderr_progress());
+    const auto r = eval::run_audit(c, *cfg, stderr_progress());
+    if (workers().root()) report::write_audit_report(r, *out);  // one process writes
     std::cout << "audit written to " << *out << "/AUDIT.md\n";
   });
 }

@@ -9,12 +9,12 @@
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
 #include "dsp/qrs.hpp"
-#include "eval/ec57.hpp"
+#include "eval/beats/ec57.hpp"
 #include "flags.hpp"
 #include "io/annotation.hpp"
 #include "io/inspect.hpp"
 #include "io/signal.hpp"
-#include "progress.hpp"
+#include "stderr_progress.hpp"
 
 namespace scapredict::cli {
 

@@ -8,7 +8,7 @@
 
 #include "flags.hpp"
 #include "net/download.hpp"
-#include "progress.hpp"
+#include "stderr_progress.hpp"
 
 namespace scapredict::cli {
 

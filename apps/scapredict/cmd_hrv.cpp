@@ -37,13 +37,6 @@ CLI::Validator annotator_name() {
 }
 
 // A CSV field: quoted (RFC 4180) when it holds a comma, quote or line break.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 std::string hrv_csv(const HrvRequest& req, const features::Beats& beats,
                     const std::vector<features::HrvWindow>& windows) {
   std::ostringstream csv;

@@ -12,15 +12,15 @@
 #include "common/workers.hpp"
 #include "data/beat_cohort.hpp"
 #include "data_dir.hpp"
-#include "eval/evaluate.hpp"
-#include "eval/real_rhythm.hpp"
+#include "eval/paper/evaluate.hpp"
+#include "eval/real/real_rhythm.hpp"
+#include "eval/real/real_study.hpp"
 #include "flags.hpp"
-#include "infer/classifier_scorer.hpp"
-#include "progress.hpp"
+#include "model/classifier_scorer.hpp"
 #include "report/real_report.hpp"
 #include "report/reproduce_report.hpp"
 #include "report/search_report.hpp"
-#include "score.hpp"
+#include "stderr_progress.hpp"
 #include "train/fit.hpp"
 
 namespace scapredict::cli {
@@ -109,49 +109,14 @@ void add_evaluate(CLI::App& app) {
   });
 }
 
-}  // namespace
-
-std::unique_ptr<infer::Scorer> load_classifier_scorer(const std::string& path) {
-  // The classifier lives as long as the scorer that refers to it.
-  struct Owning final : infer::Scorer {
-    explicit Owning(model::Classifier c) : clf(std::move(c)), s(clf) {}
-    model::Classifier clf;
-    infer::ClassifierScorer s;
-    const features::FeatureConfig& features() const override { return s.features(); }
-    std::vector<double> score(const std::vector<std::vector<float>>& x) const override {
-      return s.score(x);
-    }
-    double distance(const std::vector<float>& x) const override { return s.distance(x); }
-    double training_distance_q99() const override { return s.training_distance_q99(); }
-    std::string arch() const override { return s.arch(); }
-    const nlohmann::json& metadata() const override { return s.metadata(); }
-    std::string backend() const override { return s.backend(); }
-  };
-  return std::make_unique<Owning>(model::Classifier::load(path));
-}
-
-namespace {
-
 // reproduce --beats: the study on real SDDB/NSRDB beat annotations (REAL_REPORT.md).
 void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_given,
                     const std::string& out) {
   if (out.empty()) throw CLI::ValidationError("--out", "required");
   check_output_dir(out);
-  auto cfg = eval::BeatStudyConfig::preregistered();
-  cfg.run.seed = run.seed;
-  if (repetitions_given) cfg.run.repetitions = run.repetitions;
   const auto cohort = data::load_beat_cohort(dir);
-  // docs/real-beats-method.md: every SCD patient not training tests (4 of the 12 here).
-  const int n_scd = static_cast<int>(cohort.cohort.scd.size());
-  const int n_normal = static_cast<int>(cohort.cohort.normal.size());
-  const auto& p = cfg.protocol;
-  if (n_scd <= p.train_scd || n_normal < p.train_normal + p.test_normal) {
-    throw Error(dir + ": the study needs at least " + std::to_string(p.train_scd + 1) +
-                " SCD and " + std::to_string(p.train_normal + p.test_normal) +
-                " normal records with usable beats; found " + std::to_string(n_scd) + " and " +
-                std::to_string(n_normal));
-  }
-  cfg.protocol.test_scd = n_scd - cfg.protocol.train_scd;
+  const auto cfg =
+      eval::real_study_config(cohort, dir, run.seed, repetitions_given ? run.repetitions : 0);
   // The output directory is made (and its writability proven) before the long run; it is
   // removed again when the run fails and it was not there before.
   const bool existed = std::filesystem::exists(out);
@@ -166,13 +131,14 @@ void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_give
   std::cerr << "reproduce: " << cohort.cohort.source.description << "\n";
   for (const auto& d : cohort.dropped) std::cerr << "reproduce: not in the study: " << d << "\n";
   // The real-ECG experiment runs where the folder holds VFDB's records (../shared/physionet does).
-  report::RealStudyOptions parts;
+  eval::RealStudyOptions parts;
   std::error_code ec;
   if (std::filesystem::is_directory(std::filesystem::path(dir) / "vfdb", ec)) parts.ecg_dir = dir;
   parts.real_rhythm = true;
   if (repetitions_given) parts.repetitions = run.repetitions;
   try {
-    report::real_study(cohort, cfg, out, stderr_progress(), parts);
+    const auto study = eval::run_real_study(cohort, cfg, out, stderr_progress(), parts);
+    if (workers().root()) report::write_real_report(study, out);  // one process writes
   } catch (...) {
     if (!existed) std::filesystem::remove(out, ec);  // only when still empty
     throw;
@@ -213,10 +179,77 @@ void add_reproduce(CLI::App& app) {
     apply_threads(*run);
     const auto c = load_data(*d);
     std::cerr << "reproduce: " << c.source.description << "\n";
-    report::reproduce(c, data::ProtocolConfig{}, *run, *out, stderr_progress());
+    const auto r = eval::run_reproduce(c, data::ProtocolConfig{}, *run, stderr_progress());
+    if (workers().root()) report::write_reproduce_report(r, *out);  // one process writes
     std::cout << "Data: " << c.source.description << "\nreport written to " << *out
               << "/REPORT.md\n";
   });
+}
+
+struct SearchFlags {
+  DataFlags data;
+  std::string out, journal, beats;
+  std::vector<std::string> methods;
+  eval::SearchConfig cfg;
+  RunConfig run;
+};
+
+void run_search_command(SearchFlags& f, bool initial_random_given) {
+  // The folder is made first (the journal may live in it); a run that fails leaves no empty
+  // folder it made behind. A journal inside it keeps it.
+  check_output_dir(f.out);
+  struct RemoveIfEmpty {
+    std::filesystem::path p;
+    bool armed;
+    ~RemoveIfEmpty() {
+      std::error_code ec;
+      if (armed && std::filesystem::is_empty(p, ec) && !ec) std::filesystem::remove(p, ec);
+    }
+  } made{f.out, !std::filesystem::exists(f.out)};
+  create_output_dir(f.out);
+  if (!f.journal.empty()) check_writable(f.journal);
+  if (!f.methods.empty()) {
+    f.cfg.methods.clear();
+    for (const auto& m : f.methods) f.cfg.methods.push_back(eval::parse_search_method(m));
+  }
+  f.cfg.journal = f.journal;
+  if (!initial_random_given)
+    f.cfg.initial_random = std::min(f.cfg.initial_random, f.cfg.trials);
+  else if (f.cfg.initial_random > f.cfg.trials)
+    throw CLI::ValidationError("--initial-random", "more than --trials");
+  apply_threads(f.run);
+  // Rendered records (--beats) live in a folder under --out for the run, removed after it
+  // however it ends.
+  struct Cleanup {
+    std::filesystem::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      if (!p.empty()) std::filesystem::remove_all(p, ec);
+    }
+  } cleanup;
+  data::Cohort c;
+  if (!f.beats.empty()) {
+    cleanup.p =
+        std::filesystem::path(f.out) / (".scapredict-search-render-" + std::to_string(::getpid()) +
+                                        "-r" + std::to_string(workers().rank()));
+    auto rr = eval::RealRhythmConfig::preregistered();
+    rr.run.seed = f.run.seed;
+    c = eval::render_one_recorder(data::load_beat_cohort(f.beats), rr, cleanup.p,
+                                  stderr_progress());
+  } else {
+    c = load_data(f.data);
+  }
+  const auto r = eval::run_search(c, data::ProtocolConfig{}, f.run, f.cfg, stderr_progress());
+  if (workers().root()) report::write_search_report(r, f.out);  // one process writes
+  const bool says = c.source.description.find("SIMULATED") != std::string::npos;
+  std::cout << "Data: " << (r.simulated && !says ? "SIMULATED: " : "") << c.source.description
+            << "\n";
+  for (const auto& m : r.methods)
+    std::cout << eval::to_string(m.method) << ": outer AUROC " << stats::percent_ci(m.outer_auroc)
+              << " %, accuracy " << stats::percent_ci(m.outer_accuracy) << " %\n";
+  std::cout << "report written to " << (std::filesystem::path(f.out) / "SEARCH.md").string()
+            << "\n";
+  made.armed = false;
 }
 
 }  // namespace
@@ -224,90 +257,28 @@ void add_reproduce(CLI::App& app) {
 void add_search(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "search", "The paper's Bayesian architecture search, nested: BO, random, dlib, the paper");
-  auto d = std::make_shared<DataFlags>();
-  auto out = std::make_shared<std::string>();
-  auto methods = std::make_shared<std::vector<std::string>>();
-  auto cfg = std::make_shared<eval::SearchConfig>();
-  auto journal = std::make_shared<std::string>();
-  auto run = std::make_shared<RunConfig>();
-  d->add(cmd);
-  cmd->add_option("--out", *out, "Output directory (SEARCH.md, search.json)")->required();
-  cmd->add_option("--method", *methods, "bo, random, dlib, paper (repeatable; default all)")
+  auto f = std::make_shared<SearchFlags>();
+  f->data.add(cmd);
+  cmd->add_option("--out", f->out, "Output directory (SEARCH.md, search.json)")->required();
+  cmd->add_option("--method", f->methods, "bo, random, dlib, paper (repeatable; default all)")
       ->check(one_of({"bo", "random", "dlib", "paper"}, "search method"));
-  cmd->add_option("--trials", cfg->trials, "Trials per method and outer fold")
+  cmd->add_option("--trials", f->cfg.trials, "Trials per method and outer fold")
       ->check(whole_range(2, 10000));
-  cmd->add_option("--outer-folds", cfg->outer_folds, "Outer folds (by patient)")
+  cmd->add_option("--outer-folds", f->cfg.outer_folds, "Outer folds (by patient)")
       ->check(whole_range(2, 50));
-  cmd->add_option("--inner-folds", cfg->inner_folds, "Inner folds (by patient)")
+  cmd->add_option("--inner-folds", f->cfg.inner_folds, "Inner folds (by patient)")
       ->check(whole_range(2, 50));
-  cmd->add_option("--initial-random", cfg->initial_random,
+  cmd->add_option("--initial-random", f->cfg.initial_random,
                   "BO: uniform trials before the surrogate leads")
       ->check(whole_range(2, 10000));
-  cmd->add_option("--journal", *journal,
+  cmd->add_option("--journal", f->journal,
                   "JSON lines of every trial; a run with the same settings resumes from it");
-  auto beats = std::make_shared<std::string>();
-  cmd->add_option("--beats", *beats,
+  cmd->add_option("--beats", f->beats,
                   "Search on REAL SDDB/NSRDB beat times rendered through one SIMULATED recorder "
                   "(experiment 4 of docs/real-ecg-method.md; DIR holds sddb-beats/, nsrdb-beats/)")
       ->excludes(cmd->get_option("--data"));
-  add_run_flags(cmd, *run, false);
-  cmd->callback([=] {
-    // The folder is made first (the journal may live in it); a run that fails leaves no empty
-    // folder it made behind. A journal inside it keeps it.
-    check_output_dir(*out);
-    struct RemoveIfEmpty {
-      std::filesystem::path p;
-      bool armed;
-      ~RemoveIfEmpty() {
-        std::error_code ec;
-        if (armed && std::filesystem::is_empty(p, ec) && !ec) std::filesystem::remove(p, ec);
-      }
-    } made{*out, !std::filesystem::exists(*out)};
-    create_output_dir(*out);
-    if (!journal->empty()) check_writable(*journal);
-    if (!methods->empty()) {
-      cfg->methods.clear();
-      for (const auto& m : *methods) cfg->methods.push_back(eval::parse_search_method(m));
-    }
-    cfg->journal = *journal;
-    if (cmd->get_option("--initial-random")->count() == 0)
-      cfg->initial_random = std::min(cfg->initial_random, cfg->trials);
-    else if (cfg->initial_random > cfg->trials)
-      throw CLI::ValidationError("--initial-random", "more than --trials");
-    apply_threads(*run);
-    // Rendered records (--beats) live in a folder under --out for the run, removed after it
-    // however it ends.
-    struct Cleanup {
-      std::filesystem::path p;
-      ~Cleanup() {
-        std::error_code ec;
-        if (!p.empty()) std::filesystem::remove_all(p, ec);
-      }
-    } cleanup;
-    data::Cohort c;
-    if (!beats->empty()) {
-      cleanup.p =
-          std::filesystem::path(*out) / (".scapredict-search-render-" + std::to_string(::getpid()) +
-                                         "-r" + std::to_string(workers().rank()));
-      auto rr = eval::RealRhythmConfig::preregistered();
-      rr.run.seed = run->seed;
-      c = eval::render_one_recorder(data::load_beat_cohort(*beats), rr, cleanup.p,
-                                    stderr_progress());
-    } else {
-      c = load_data(*d);
-    }
-    const auto r = eval::run_search(c, data::ProtocolConfig{}, *run, *cfg, stderr_progress());
-    if (workers().root()) report::write_search_report(r, *out);  // one process writes
-    const bool says = c.source.description.find("SIMULATED") != std::string::npos;
-    std::cout << "Data: " << (r.simulated && !says ? "SIMULATED: " : "") << c.source.description
-              << "\n";
-    for (const auto& m : r.methods)
-      std::cout << eval::to_string(m.method) << ": outer AUROC " << stats::percent_ci(m.outer_auroc)
-                << " %, accuracy " << stats::percent_ci(m.outer_accuracy) << " %\n";
-    std::cout << "report written to " << (std::filesystem::path(*out) / "SEARCH.md").string()
-              << "\n";
-    made.armed = false;
-  });
+  add_run_flags(cmd, f->run, false);
+  cmd->callback([=] { run_search_command(*f, cmd->get_option("--initial-random")->count() > 0); });
 }
 
 void add_ml_commands(CLI::App& app) {

@@ -5,8 +5,8 @@
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
 #include "flags.hpp"
-#include "progress.hpp"
 #include "sim/simulate.hpp"
+#include "stderr_progress.hpp"
 
 namespace scapredict::cli {
 

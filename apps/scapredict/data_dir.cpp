@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "common/workers.hpp"
-#include "progress.hpp"
 #include "sim/simulate.hpp"
+#include "stderr_progress.hpp"
 
 namespace scapredict::cli {
 namespace fs = std::filesystem;

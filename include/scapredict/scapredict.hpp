@@ -81,19 +81,23 @@ struct Spectrum {
 Spectrum minute_spectrum(const std::filesystem::path& record, int minute,
                          const SpectrumOptions& options = {});
 
-/// A trained classifier (the paper's CNN or a baseline) with its feature configuration.
+/// A trained model (the paper's CNN or the MLP baseline) with its feature configuration, scored
+/// by the library's inference engine (no LibTorch).
 class Model {
  public:
   /// Reads a model file written by `scapredict train`.
-  /// Throws: Error naming the file when it is missing, corrupt or of another format version.
+  /// Throws: Error naming the file when it is missing, corrupt, of another format version, or of
+  /// an architecture the engine does not run (the recurrent baselines: score those with
+  /// `scapredict predict`, which hands them to its LibTorch part).
   static Model load(const std::filesystem::path& path);
   Model(Model&&) noexcept;
   Model& operator=(Model&&) noexcept;
   ~Model();
 
-  std::string architecture() const;  ///< "cnn1d", "mlp", "lstm", "gru" or "rnn"
+  std::string architecture() const;  ///< "cnn1d" or "mlp"
   std::string input() const;         ///< "dft", "raw", "dwt" or "spectrogram"
   std::string data_source() const;   ///< what the model was trained on (says SIMULATED if so)
+  std::string checksum() const;      ///< the model file's FNV-1a 64 checksum, 16 hex digits
 
  private:
   Model();

@@ -2,10 +2,10 @@
 #include "scapredict/scapredict.hpp"
 
 #include "dsp/prepare.hpp"
-#include "infer/classifier_scorer.hpp"
+#include "engine/scorer.hpp"
+#include "infer/predict.hpp"
 #include "io/annotation.hpp"
 #include "io/signal.hpp"
-#include "model/classifier.hpp"
 #include "scapredict/version.hpp"
 
 namespace scapredict {
@@ -40,12 +40,13 @@ Spectrum minute_spectrum(const std::filesystem::path& record, int minute,
   return {std::move(s.values), s.bin_width_hz, s.start_s, s.quality.describe()};
 }
 
+// The model as the scoring core opens it (engine::open_scorer): no LibTorch in this library.
 struct Model::Impl {
-  model::Classifier classifier;
+  std::unique_ptr<engine::Scorer> scorer;
 };
 
 struct ModelAccess {
-  static const model::Classifier& classifier(const Model& m) { return m.impl_->classifier; }
+  static const engine::Scorer& scorer(const Model& m) { return *m.impl_->scorer; }
 };
 
 Model::Model() : impl_(std::make_unique<Impl>()) {}
@@ -55,20 +56,24 @@ Model::~Model() = default;
 
 Model Model::load(const std::filesystem::path& path) {
   Model m;
-  m.impl_->classifier = model::Classifier::load(path);
+  m.impl_->scorer = engine::open_scorer(path);
   return m;
 }
 
 std::string Model::architecture() const {
-  return model::to_string(impl_->classifier.arch());
+  return impl_->scorer->arch();
 }
 
 std::string Model::input() const {
-  return features::to_string(impl_->classifier.features().input);
+  return features::to_string(impl_->scorer->features().input);
 }
 
 std::string Model::data_source() const {
-  return impl_->classifier.metadata().value("data_source", std::string("unknown"));
+  return impl_->scorer->metadata().value("data_source", std::string("unknown"));
+}
+
+std::string Model::checksum() const {
+  return impl_->scorer->checksum();
 }
 
 RecordScore score_record(const Model& model, const std::filesystem::path& record,
@@ -78,7 +83,7 @@ RecordScore score_record(const Model& model, const std::filesystem::path& record
   po.quality.flat_window_s = options.flat_window_s;
   po.quality.flat_range_mv = options.flat_range_mv;
   po.quality.saturation_fraction = options.saturation_fraction;
-  const auto r = infer::predict_record(ModelAccess::classifier(model), record, po);
+  const auto r = infer::predict_record(ModelAccess::scorer(model), record, po);
   RecordScore out{r.record, r.onset_s, {}};
   for (const auto& m : r.minutes)
     out.minutes.push_back({m.minute, m.start_s, m.minutes_before_onset, m.quality(), m.risk});

@@ -68,4 +68,25 @@ std::string json_text(const nlohmann::json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string error_line(const std::string& message) {
+  std::string out;
+  std::size_t start = 0;
+  while (true) {
+    const auto sep = message.find(": ", start);
+    out += printable(
+        std::string_view(message).substr(start, sep == std::string::npos ? sep : sep - start), 240);
+    if (sep == std::string::npos) break;
+    out += ": ";
+    start = sep + 2;
+  }
+  return out;
+}
+
 }  // namespace scapredict

@@ -4,7 +4,7 @@
 
 namespace scapredict::infer {
 
-LiveMonitor::LiveMonitor(const Scorer& model, double fs_hz, std::string base_time,
+LiveMonitor::LiveMonitor(const engine::Scorer& model, double fs_hz, std::string base_time,
                          dsp::QualityLimits limits, AlarmConfig alarm,
                          std::optional<double> onset_s)
     : fs_hz_(fs_hz),

@@ -27,8 +27,8 @@ class LiveMonitor {
  public:
   /// `fs_hz`: the incoming samples' rate; `base_time`: "HH:MM:SS" of the first sample or empty;
   /// `limits`: quality limits with the recorder's range when known; `onset_s`: a known VF onset.
-  LiveMonitor(const Scorer& model, double fs_hz, std::string base_time, dsp::QualityLimits limits,
-              AlarmConfig alarm, std::optional<double> onset_s = {});
+  LiveMonitor(const engine::Scorer& model, double fs_hz, std::string base_time,
+              dsp::QualityLimits limits, AlarmConfig alarm, std::optional<double> onset_s = {});
   /// The next samples (mV, NaN = invalid); returns the minutes that became final.
   std::vector<LiveMinute> push(std::span<const double> x);
   /// The recording ended: the remaining whole minutes.

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/text.hpp"
+
 namespace scapredict::infer {
 
 namespace {
@@ -14,13 +16,6 @@ std::string p_text(const std::optional<double>& p) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", *p);
   return buf;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
 }
 
 }  // namespace

@@ -138,7 +138,7 @@ class BatchQueue {
 
 }  // namespace
 
-nlohmann::json provenance(const Scorer& m) {
+nlohmann::json provenance(const engine::Scorer& m) {
   const auto& md = m.metadata();
   const std::string source = md.value("data_source", std::string("unknown data"));
   const bool simulated = md.value("simulated", source.find("SIMULATED") != std::string::npos);
@@ -152,8 +152,8 @@ nlohmann::json provenance(const Scorer& m) {
   return j;
 }
 
-MinuteRater::MinuteRater(const Scorer& model, std::string base_time, std::optional<double> onset_s,
-                         dsp::QualityLimits limits, int threads)
+MinuteRater::MinuteRater(const engine::Scorer& model, std::string base_time,
+                         std::optional<double> onset_s, dsp::QualityLimits limits, int threads)
     : model_(model),
       base_time_(std::move(base_time)),
       onset_s_(onset_s),
@@ -248,7 +248,7 @@ void check_training_range(const RecordRisk& r, int unlike_minutes, std::vector<s
   out.push_back("record unlike the model's training data: " + text);
 }
 
-RecordRisk predict_record(const Scorer& model, const std::filesystem::path& record,
+RecordRisk predict_record(const engine::Scorer& model, const std::filesystem::path& record,
                           const PredictOptions& options, const ProgressFn& progress) {
   const auto reader = io::open_channel(record, options.channel);
   const auto& info = reader->info();
@@ -348,13 +348,6 @@ RecordRisk predict_record(const Scorer& model, const std::filesystem::path& reco
 }
 
 namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
 
 std::string model_line(const RecordRisk& r) {
   const auto& m = r.model;

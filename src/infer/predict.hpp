@@ -11,8 +11,8 @@
 #include "common/progress.hpp"
 #include "dsp/segment.hpp"
 #include "dsp/stream.hpp"
+#include "engine/scorer.hpp"
 #include "infer/alarm.hpp"
-#include "infer/scorer.hpp"
 
 namespace scapredict::infer {
 
@@ -64,7 +64,7 @@ struct RecordRisk {
 /// the model's risk. Shared by predict_record and the live monitor.
 class MinuteRater {
  public:
-  MinuteRater(const Scorer& model, std::string base_time, std::optional<double> onset_s,
+  MinuteRater(const engine::Scorer& model, std::string base_time, std::optional<double> onset_s,
               dsp::QualityLimits limits, int threads = 1);
   /// The rows of `minutes`, in order; the spectra are computed on up to `threads` threads, the
   /// model scores the usable minutes as one batch.
@@ -73,7 +73,7 @@ class MinuteRater {
   int unlike_training() const { return unlike_; }
 
  private:
-  const Scorer& model_;
+  const engine::Scorer& model_;
   std::string base_time_;
   std::optional<double> onset_s_;
   dsp::QualityLimits limits_;
@@ -83,7 +83,7 @@ class MinuteRater {
 
 /// The model's provenance for result files: architecture, features, data source, simulated,
 /// training data, and how the probabilities are computed ("scored_by").
-nlohmann::json provenance(const Scorer& model);
+nlohmann::json provenance(const engine::Scorer& model);
 
 /// Risk for every whole minute of `record` (options.channel at 128 Hz), read a stretch at a time
 /// (memory does not grow with the record). Minutes at or after an annotated VF onset (flag
@@ -91,7 +91,7 @@ nlohmann::json provenance(const Scorer& model);
 /// from the training spectra are flagged unlike_training. Throws io::IoError for a bad record,
 /// PredictError when there is nothing to score (shorter than a minute, or no usable minute: the
 /// counts by reason are in the message). Progress: task "predict", unit "minute".
-RecordRisk predict_record(const Scorer& model, const std::filesystem::path& record,
+RecordRisk predict_record(const engine::Scorer& model, const std::filesystem::path& record,
                           const PredictOptions& options = {}, const ProgressFn& progress = {});
 
 /// Warnings when the record lies outside what the model saw in training (rate, gain, most scored

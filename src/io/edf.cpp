@@ -19,7 +19,7 @@
 #include <map>
 #include <mutex>
 
-#include "io/source.hpp"
+#include "io/channel.hpp"
 
 namespace scapredict::io {
 

@@ -23,7 +23,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "io/source.hpp"
+#include "io/channel.hpp"
 
 namespace scapredict::io {
 

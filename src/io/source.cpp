@@ -4,8 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
-
-#include "io/signal.hpp"
+#include <set>
 
 namespace scapredict::io {
 
@@ -13,133 +12,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One WFDB signal as a channel: samples of a multi-sample-per-frame signal are read frame-aligned
-// and sliced; the header checksum is summed as the channel is read in order.
-class WfdbChannel final : public ChannelReader {
- public:
-  WfdbChannel(Record record, int signal) : rec_(std::move(record)), signal_(signal) {
-    const auto& h = rec_.header();
-    const auto& spec = h.signals[static_cast<std::size_t>(signal)];
-    spf_ = spec.samples_per_frame;
-    const auto per_unit = millivolts_per_unit(spec.units);
-    if (!per_unit)
-      throw IoError(h.source + ": signal " + std::to_string(signal) + " is in '" + spec.units +
-                    "', not a voltage");
-    mv_per_unit_ = *per_unit;
-    info_.record = h.record_name;
-    info_.source = h.source;
-    info_.format = "WFDB";
-    info_.channel = signal;
-    info_.label = spec.description;
-    info_.fs_hz = h.fs_hz * spf_;
-    info_.n_samples = rec_.n_frames() * spf_;
-    info_.gain_adu_per_mv = spec.adc_gain / mv_per_unit_;
-    const auto [lo, hi] = adc_range(spec);
-    info_.range_mv = std::make_pair(lo * mv_per_unit_, hi * mv_per_unit_);
-    info_.base_time = h.base_time;
-    info_.wfdb_header = h;
-    checked_ = spec.checksum.has_value() && spec.skew == 0;
-  }
-
-  std::vector<double> read_mv(std::int64_t start, std::int64_t count) const override {
-    check_window(start, count);
-    const std::int64_t f0 = start / spf_, f1 = (start + count + spf_ - 1) / spf_;
-    const auto adu = rec_.read_adu_unchecked(signal_, f0, f1 - f0);  // summed here instead
-    const auto& spec = rec_.header().signals[static_cast<std::size_t>(signal_)];
-    if (checked_ && start == next_) {
-      // Frames already summed are skipped when a window starts inside a frame.
-      const std::size_t skip = static_cast<std::size_t>(summed_frames_ - f0) * spf_;
-      const std::span<const std::int32_t> fresh(adu.data() + std::min(skip, adu.size()),
-                                                adu.size() - std::min(skip, adu.size()));
-      sum_ +=
-          static_cast<std::uint32_t>(static_cast<std::uint16_t>(checksum16(fresh, spec.format)));
-      summed_frames_ = std::max(summed_frames_, f1);
-      next_ = start + count;
-    } else if (start != next_) {
-      checked_ = false;  // read out of order: the checksum cannot be summed
-    }
-    std::vector<double> out(static_cast<std::size_t>(count));
-    const std::size_t offset = static_cast<std::size_t>(start - f0 * spf_);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      const std::int32_t v = adu[offset + i];
-      out[i] = v == kInvalidAdu ? std::nan("") : to_physical(spec, v) * mv_per_unit_;
-    }
-    return out;
-  }
-
-  void finish() const override {
-    if (!checked_ || summed_frames_ != rec_.n_frames()) return;
-    const auto& spec = rec_.header().signals[static_cast<std::size_t>(signal_)];
-    const int sum = static_cast<std::int16_t>(static_cast<std::uint16_t>(sum_ & 0xffffu));
-    if (sum != *spec.checksum)
-      throw IoError(info_.source + ": checksum mismatch in signal " + std::to_string(signal_) +
-                    " (" + spec.description + "): header says " + std::to_string(*spec.checksum) +
-                    ", data sum to " + std::to_string(sum));
-  }
-
- private:
-  Record rec_;
-  int signal_ = 0;
-  int spf_ = 1;
-  double mv_per_unit_ = 1;
-  mutable bool checked_ = false;
-  mutable std::int64_t next_ = 0;           // next sample of an in-order read
-  mutable std::int64_t summed_frames_ = 0;  // frames already in sum_
-  mutable std::uint32_t sum_ = 0;
-};
-
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
+// The first eight bytes of a file (fewer when it is shorter).
+std::string magic_of(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, sizeof magic);
+  return std::string(magic, static_cast<std::size_t>(in.gcount()));
+}
+
 }  // namespace
-
-void ChannelReader::check_window(std::int64_t start, std::int64_t count) const {
-  if (start < 0 || count < 0 || start > info_.n_samples - count)
-    throw IoError(info_.source + ": samples [" + std::to_string(start) + ", " +
-                  std::to_string(start + count) + ") lie outside the signal (" +
-                  std::to_string(info_.n_samples) + " samples)");
-}
-
-std::optional<double> millivolts_per_unit(const std::string& units) {
-  if (units == "mV" || units == "mv" || units.empty()) return 1.0;  // WFDB's default is mV
-  if (units == "uV" || units == "uv" || units == "UV" || units == "\xc2\xb5V" ||
-      units == "\xce\xbcV")
-    return 1e-3;
-  if (units == "nV") return 1e-6;
-  if (units == "V" || units == "v") return 1e3;
-  return std::nullopt;
-}
-
-int select_channel(const std::vector<std::string>& labels, const std::string& channel,
-                   const std::string& source) {
-  if (channel.empty()) throw IoError(source + ": no channel given (an index or a label)");
-  if (!channel.empty() && channel.size() <= 9 &&
-      std::all_of(channel.begin(), channel.end(),
-                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-    const long i = std::stol(channel);
-    if (i < static_cast<long>(labels.size())) return static_cast<int>(i);
-    throw IoError(source + ": no channel " + channel + " (the record has " +
-                  std::to_string(labels.size()) + ")");
-  }
-  for (std::size_t i = 0; i < labels.size(); ++i)
-    if (labels[i] == channel) return static_cast<int>(i);
-  for (std::size_t i = 0; i < labels.size(); ++i)
-    if (lower(labels[i]) == lower(channel)) return static_cast<int>(i);
-  std::string known;
-  for (std::size_t i = 0; i < labels.size() && i < 16; ++i)
-    known += (i ? ", " : "") + std::string("'") + labels[i] + "'";
-  throw IoError(source + ": no channel labelled '" + channel + "' (channels: " + known + ")");
-}
 
 RecordFormat detect_format(const fs::path& path) {
   std::error_code ec;
   if (path.extension() == ".hea" || !fs::is_regular_file(path, ec)) return RecordFormat::kWfdb;
-  std::ifstream in(path, std::ios::binary);
-  char magic[8] = {};
-  in.read(magic, sizeof magic);
-  const std::string m(magic, static_cast<std::size_t>(in.gcount()));
+  const std::string m = magic_of(path);
   if (m == "0       ") return RecordFormat::kEdf;
   if (m == "ISHNE1.0") return RecordFormat::kIshne;
   const auto ext = lower(path.extension().string());
@@ -148,12 +39,31 @@ RecordFormat detect_format(const fs::path& path) {
   return RecordFormat::kWfdb;
 }
 
-std::unique_ptr<ChannelReader> open_wfdb_channel(const fs::path& path, const std::string& channel) {
-  Record rec(path);
-  std::vector<std::string> labels;
-  for (const auto& s : rec.header().signals) labels.push_back(s.description);
-  const int signal = select_channel(labels, channel, rec.header().source);
-  return std::make_unique<WfdbChannel>(std::move(rec), signal);
+std::vector<fs::path> list_records(const fs::path& dir) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const auto& p = e.path();
+    // Every *.hea is a record, whatever it turns out to be (a broken one is reported).
+    if (p.extension() == ".hea") {
+      found.push_back(p.parent_path() / p.stem());
+      continue;
+    }
+    std::error_code e2;
+    if (!e.is_regular_file(e2)) continue;
+    const auto ext = lower(p.extension().string());
+    if (ext == ".edf" || ext == ".bdf") {
+      found.push_back(p);
+      continue;
+    }
+    const auto m = magic_of(p);
+    if (m == "0       " || m == "ISHNE1.0") found.push_back(p);
+  }
+  if (ec) throw IoError(dir.string() + ": cannot list the directory (" + ec.message() + ")");
+  if (found.empty())
+    throw IoError(dir.string() + ": no records in it (no .hea, EDF or ISHNE files)");
+  std::sort(found.begin(), found.end());
+  return found;
 }
 
 std::unique_ptr<ChannelReader> open_channel(const fs::path& path, const std::string& channel) {

@@ -21,7 +21,7 @@ Arch parse_arch(const std::string& s) {
   if (s == "lstm") return Arch::kLstm;
   if (s == "gru") return Arch::kGru;
   if (s == "rnn") return Arch::kRnn;
-  throw ModelError("unknown architecture '" + s + "' (cnn1d, mlp, lstm, gru, rnn)");
+  throw engine::ModelError("unknown architecture '" + s + "' (cnn1d, mlp, lstm, gru, rnn)");
 }
 
 std::string to_string(Arch a) {
@@ -58,11 +58,11 @@ void CnnSpec::validate(std::size_t length) const {
   const bool ok = filters >= 1 && filters <= 256 && kernel >= 1 && kernel <= 256 && stride >= 1 &&
                   stride <= 256 && pool >= 1 && pool <= 16 && dense >= 1 && dense <= 4096 &&
                   std::isfinite(dropout) && dropout >= 0 && dropout < 1;
-  if (!ok) throw ModelError("cnn shape out of range: " + to_json().dump());
+  if (!ok) throw engine::ModelError("cnn shape out of range: " + to_json().dump());
   const auto len = static_cast<long long>(length);
   if (len < kernel || ((len - kernel) / stride + 1) / pool < 1)
-    throw ModelError("cnn shape " + to_json().dump() + " leaves nothing of " +
-                     std::to_string(length) + " input values");
+    throw engine::ModelError("cnn shape " + to_json().dump() + " leaves nothing of " +
+                             std::to_string(length) + " input values");
 }
 
 CnnSpec CnnSpec::from_json(const nlohmann::json& j) {
@@ -75,7 +75,7 @@ CnnSpec CnnSpec::from_json(const nlohmann::json& j) {
     c.dense = j.at("dense").get<int>();
     c.dropout = j.at("dropout").get<double>();
   } catch (const nlohmann::json::exception&) {
-    throw ModelError("cnn shape is not an object of numbers");
+    throw engine::ModelError("cnn shape is not an object of numbers");
   }
   return c;
 }
@@ -109,11 +109,11 @@ torch::Tensor to_tensor(const std::vector<std::vector<float>>& x, std::size_t le
 
 // Every float parameter and buffer of the network by name, for the LibTorch-free engine.
 nlohmann::json engine_tensors(const torch::nn::Module& net) {
-  std::vector<EngineTensor> out;
+  std::vector<engine::EngineTensor> out;
   auto add = [&](const std::string& name, const torch::Tensor& t) {
     if (!t.is_floating_point()) return;  // BatchNorm's num_batches_tracked
     const auto c = t.detach().to(torch::kFloat).contiguous();
-    EngineTensor e;
+    engine::EngineTensor e;
     e.name = name;
     e.shape.assign(c.sizes().begin(), c.sizes().end());
     e.values.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
@@ -121,7 +121,7 @@ nlohmann::json engine_tensors(const torch::nn::Module& net) {
   };
   for (const auto& p : net.named_parameters()) add(p.key(), p.value());
   for (const auto& b : net.named_buffers()) add(b.key(), b.value());
-  return encode_engine_tensors(out);
+  return engine::encode_engine_tensors(out);
 }
 
 // Labels as a LibTorch tensor.
@@ -194,12 +194,12 @@ struct Classifier::Impl {
     return arch == Arch::kMlp || (arch == Arch::kCnn1d && train.cnn.is_paper());
   }
   void from_header(const nlohmann::json& h,
-                   const std::function<ModelError(const std::string&)>& bad);
+                   const std::function<engine::ModelError(const std::string&)>& bad);
   torch::Tensor normalise(const std::vector<std::vector<float>>& x) const {
     for (const auto& v : x) {
       if (v.size() != length) {
-        throw ModelError("feature vector of length " + std::to_string(v.size()) +
-                         ", model expects " + std::to_string(length));
+        throw engine::ModelError("feature vector of length " + std::to_string(v.size()) +
+                                 ", model expects " + std::to_string(length));
       }
     }
     auto t = to_tensor(x, length);
@@ -239,13 +239,13 @@ Classifier Classifier::train(const Dataset& data, Arch arch,
                              const features::FeatureConfig& features, const TrainConfig& cfg,
                              const std::function<void(int, double)>& progress) {
   if (data.x.empty() || data.x.size() != data.y.size())
-    throw ModelError("training set is empty or mislabelled");
+    throw engine::ModelError("training set is empty or mislabelled");
   for (const auto& x : data.x) {
-    if (!all_finite(x)) throw ModelError("training set holds NaN or infinite features");
+    if (!all_finite(x)) throw engine::ModelError("training set holds NaN or infinite features");
   }
   if (!(cfg.learning_rate > 0 && cfg.learning_rate < 1e3) || !(cfg.weight_decay >= 0) ||
       !std::isfinite(cfg.weight_decay) || cfg.epochs < 1 || cfg.batch_size < 1)
-    throw ModelError(
+    throw engine::ModelError(
         "training configuration out of range (learning rate, weight decay, epochs "
         "or batch size)");
   Classifier c;
@@ -255,13 +255,13 @@ Classifier Classifier::train(const Dataset& data, Arch arch,
   im.train = cfg;
   im.length = data.x[0].size();
   if (arch == Arch::kCnn1d && im.length < 16)
-    throw ModelError("cnn1d needs at least 16 input values");
+    throw engine::ModelError("cnn1d needs at least 16 input values");
   // Per-feature standardisation fitted on the training set.
   im.mean.assign(im.length, 0.f);
   im.sd.assign(im.length, 0.f);
   std::vector<double> m(im.length, 0.0), v(im.length, 0.0);
   for (const auto& x : data.x) {
-    if (x.size() != im.length) throw ModelError("feature vectors differ in length");
+    if (x.size() != im.length) throw engine::ModelError("feature vectors differ in length");
     for (std::size_t i = 0; i < im.length; ++i) m[i] += x[i];
   }
   for (auto& e : m) e /= static_cast<double>(data.x.size());
@@ -289,16 +289,19 @@ Classifier Classifier::train(const Dataset& data, Arch arch,
 Classifier Classifier::pruned(const Dataset& data, double fraction, int epochs,
                               std::uint64_t seed) const {
   const auto& src = *impl_;
-  if (src.net.is_empty()) throw ModelError("model has not been trained or loaded");
+  if (src.net.is_empty()) throw engine::ModelError("model has not been trained or loaded");
   if (src.arch != Arch::kCnn1d && src.arch != Arch::kMlp)
-    throw ModelError("pruning applies to cnn1d and mlp models, not " + to_string(src.arch));
-  if (!(fraction >= 0 && fraction < 1)) throw ModelError("pruning fraction must be in [0, 1)");
-  if (epochs < 0 || epochs > 10000) throw ModelError("fine-tuning epochs must be 0 to 10000");
+    throw engine::ModelError("pruning applies to cnn1d and mlp models, not " + to_string(src.arch));
+  if (!(fraction >= 0 && fraction < 1))
+    throw engine::ModelError("pruning fraction must be in [0, 1)");
+  if (epochs < 0 || epochs > 10000)
+    throw engine::ModelError("fine-tuning epochs must be 0 to 10000");
   if (data.x.empty() || data.x.size() != data.y.size())
-    throw ModelError("training set is empty or mislabelled");
+    throw engine::ModelError("training set is empty or mislabelled");
   for (const auto& x : data.x)
     if (x.size() != src.length || !all_finite(x))
-      throw ModelError("training set holds vectors of the wrong length or non-finite features");
+      throw engine::ModelError(
+          "training set holds vectors of the wrong length or non-finite features");
   Classifier c;
   auto& im = *c.impl_;
   im.arch = src.arch;
@@ -344,14 +347,14 @@ Classifier Classifier::pruned(const Dataset& data, double fraction, int epochs,
 }
 
 nlohmann::json Classifier::file_header() const {
-  if (impl_->net.is_empty()) throw ModelError("model has not been trained or loaded");
+  if (impl_->net.is_empty()) throw engine::ModelError("model has not been trained or loaded");
   auto header = impl_->header();
   if (impl_->has_engine()) header["engine"] = engine_tensors(*impl_->net.ptr());
   return header;
 }
 
 std::vector<double> Classifier::predict_proba(const std::vector<std::vector<float>>& x) const {
-  if (impl_->net.is_empty()) throw ModelError("model has not been trained or loaded");
+  if (impl_->net.is_empty()) throw engine::ModelError("model has not been trained or loaded");
   if (x.empty()) return {};
   torch::NoGradGuard no_grad;
   auto p = torch::softmax(impl_->net.forward(impl_->normalise(x)), 1).select(1, 1).contiguous();
@@ -359,20 +362,20 @@ std::vector<double> Classifier::predict_proba(const std::vector<std::vector<floa
 }
 
 void Classifier::save(const std::filesystem::path& path) const {
-  if (impl_->net.is_empty()) throw ModelError("model has not been trained or loaded");
+  if (impl_->net.is_empty()) throw engine::ModelError("model has not been trained or loaded");
   std::ostringstream weights;
   torch::serialize::OutputArchive ar;
   impl_->net.ptr()->save(ar);
   ar.save_to(weights);
   auto header = impl_->header();
   if (impl_->has_engine()) header["engine"] = engine_tensors(*impl_->net.ptr());
-  write_file_atomic(path, encode_model_file(header, weights.str()));
+  write_file_atomic(path, engine::encode_model_file(header, weights.str()));
 }
 
 // Fills everything but the network from a decoded header; ModelError via `bad` when it is
 // inconsistent.
-void Classifier::Impl::from_header(const nlohmann::json& h,
-                                   const std::function<ModelError(const std::string&)>& bad) {
+void Classifier::Impl::from_header(
+    const nlohmann::json& h, const std::function<engine::ModelError(const std::string&)>& bad) {
   try {
     arch = parse_arch(h.at("arch"));
     features = features::FeatureConfig::from_json(h.at("features"));
@@ -416,10 +419,10 @@ Classifier Classifier::load(const std::filesystem::path& path) {
   try {
     data = read_file(path);
   } catch (const Error&) {
-    throw ModelError(path.string() + ": cannot open model file");
+    throw engine::ModelError(path.string() + ": cannot open model file");
   }
-  auto bad = [&](const std::string& why) { return ModelError(path.string() + ": " + why); };
-  const ModelFile file = decode_model_file(data, path.string());
+  auto bad = [&](const std::string& why) { return engine::ModelError(path.string() + ": " + why); };
+  const engine::ModelFile file = engine::decode_model_file(data, path.string());
   Classifier c;
   auto& im = *c.impl_;
   im.from_header(file.header, bad);
@@ -445,7 +448,7 @@ Classifier Classifier::load(const std::filesystem::path& path) {
 
 double Classifier::distance(const std::vector<float>& x) const {
   const auto& im = *impl_;
-  if (x.size() != im.length) throw ModelError("feature vector of the wrong length");
+  if (x.size() != im.length) throw engine::ModelError("feature vector of the wrong length");
   double s = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double z = (x[i] - im.mean[i]) / im.sd[i];

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "engine/model_file.hpp"
 #include "features/features.hpp"
-#include "model/model_file.hpp"
 
 namespace scapredict::model {
 
@@ -80,7 +80,7 @@ class Classifier {
   Classifier pruned(const Dataset& data, double fraction, int epochs, std::uint64_t seed) const;
 
   /// The model file's header as save() writes it, without the checksum: the engine section
-  /// included for cnn1d and mlp (what infer::EngineScorer::from_header reads).
+  /// included for cnn1d and mlp (what engine::EngineScorer::from_header reads).
   nlohmann::json file_header() const;
 
   /// P(SCD) for each feature vector (the network in evaluation mode; no state changes). Throws

@@ -43,7 +43,7 @@ torch::nn::AnyModule make_network(Arch arch, int64_t length, const CnnSpec& cnn)
     case Arch::kRnn:
       return torch::nn::AnyModule(std::make_shared<RnnImpl>("rnn"));
   }
-  throw ModelError("unknown architecture");
+  throw engine::ModelError("unknown architecture");
 }
 
 }  // namespace scapredict::model

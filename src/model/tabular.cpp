@@ -3,7 +3,6 @@
 #include <dlib/random_forest.h>
 #include <dlib/svm.h>
 #include <torch/torch.h>
-#include <xgboost/c_api.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,140 +14,13 @@
 #include <utility>
 
 #include "model/networks.hpp"
+#include "model/tabular_detail.hpp"
 
 namespace scapredict::model {
 
+using namespace tabular_detail;
+
 namespace {
-
-// The fixed hyper-parameters (docs/classifiers.md gives the reason for each).
-constexpr double kLogisticL2 = 1e-3;
-constexpr int kLogisticMaxIter = 1000;
-constexpr int kLogisticHistory = 20;
-constexpr double kLogisticTolGrad = 1e-9;
-constexpr double kLogisticTolChange = 1e-12;
-
-constexpr double kMlpLearningRate = 1e-3;
-constexpr double kMlpWeightDecay = 1e-4;
-constexpr std::size_t kMlpBatch = 16;
-constexpr int kMlpEpochs = 100;
-
-constexpr double kSvmC = 1.0;
-constexpr double kSvmEpsilon = 1e-3;
-constexpr long kSvmPlattFolds = 3;
-
-constexpr std::size_t kKnnK = 5;
-
-constexpr int kTreeDepth = 4;
-constexpr std::size_t kForestTrees = 100;
-constexpr std::size_t kForestMinLeaf = 1;
-
-constexpr int kBoostRounds = 100;
-constexpr double kBoostEta = 0.1;
-constexpr int kBoostDepth = 3;
-constexpr double kBoostSubsample = 0.8;
-
-using Rows = std::vector<std::vector<double>>;
-
-// ---- input checks and standardisation ----------------------------------------------------
-
-void check_row(const std::vector<float>& row, std::size_t length, std::size_t index,
-               const char* what) {
-  if (row.size() != length) {
-    throw ModelError(std::string(what) + ": row " + std::to_string(index) + " has " +
-                     std::to_string(row.size()) + " values, expected " + std::to_string(length));
-  }
-  for (float v : row) {
-    if (!std::isfinite(v)) {
-      throw ModelError(std::string(what) + ": row " + std::to_string(index) +
-                       " holds a non-finite value");
-    }
-  }
-}
-
-// Returns the number of features.
-std::size_t check_dataset(const Dataset& data) {
-  const char* what = "tabular training data";
-  if (data.x.empty()) throw ModelError(std::string(what) + ": no rows");
-  if (data.x.size() != data.y.size()) {
-    throw ModelError(std::string(what) + ": " + std::to_string(data.x.size()) + " rows but " +
-                     std::to_string(data.y.size()) + " labels");
-  }
-  const std::size_t length = data.x.front().size();
-  if (length == 0) throw ModelError(std::string(what) + ": rows have no features");
-  bool has[2] = {false, false};
-  for (std::size_t i = 0; i < data.x.size(); ++i) {
-    check_row(data.x[i], length, i, what);
-    if (data.y[i] != 0 && data.y[i] != 1) {
-      throw ModelError(std::string(what) + ": label " + std::to_string(data.y[i]) + " of row " +
-                       std::to_string(i) + " is not 0 or 1");
-    }
-    has[data.y[i]] = true;
-  }
-  if (!has[0] || !has[1]) {
-    throw ModelError(std::string(what) + ": only one class present (need labels 0 and 1)");
-  }
-  return length;
-}
-
-// Per-feature mean and SD (divisor n) of the training rows; an SD of (numerically) zero is 1.
-struct Standardiser {
-  std::vector<double> mean, sd;
-
-  static Standardiser fit(const std::vector<std::vector<float>>& x) {
-    const std::size_t p = x.front().size();
-    const double n = static_cast<double>(x.size());
-    Standardiser s{std::vector<double>(p, 0.0), std::vector<double>(p, 0.0)};
-    for (const auto& row : x)
-      for (std::size_t j = 0; j < p; ++j) s.mean[j] += row[j];
-    for (auto& m : s.mean) m /= n;
-    for (const auto& row : x)
-      for (std::size_t j = 0; j < p; ++j) s.sd[j] += (row[j] - s.mean[j]) * (row[j] - s.mean[j]);
-    for (std::size_t j = 0; j < p; ++j) {
-      s.sd[j] = std::sqrt(s.sd[j] / n);
-      if (!(s.sd[j] > 1e-12 * (1.0 + std::abs(s.mean[j])))) s.sd[j] = 1.0;
-    }
-    return s;
-  }
-
-  Rows apply(const std::vector<std::vector<float>>& x) const {
-    Rows z(x.size(), std::vector<double>(mean.size()));
-    for (std::size_t i = 0; i < x.size(); ++i)
-      for (std::size_t j = 0; j < mean.size(); ++j) z[i][j] = (x[i][j] - mean[j]) / sd[j];
-    return z;
-  }
-};
-
-// A classifier on standardised features: checks rows, standardises, scores.
-class Standardised : public TabularModel {
- public:
-  std::vector<double> predict_proba(const std::vector<std::vector<float>>& x) const final {
-    for (std::size_t i = 0; i < x.size(); ++i) check_row(x[i], input_length(), i, "tabular input");
-    if (x.empty()) return {};
-    std::vector<double> p = score(scaler_.apply(x));
-    for (auto& v : p) {
-      if (!std::isfinite(v)) throw ModelError("tabular model: non-finite probability");
-      v = std::clamp(v, 0.0, 1.0);
-    }
-    return p;
-  }
-  std::size_t input_length() const final { return scaler_.mean.size(); }
-
- protected:
-  explicit Standardised(Standardiser scaler) : scaler_(std::move(scaler)) {}
-  /// P(SCD) for standardised rows (at least one).
-  virtual std::vector<double> score(const Rows& z) const = 0;
-
- private:
-  Standardiser scaler_;
-};
-
-std::vector<float> flatten(const Rows& z) {
-  std::vector<float> flat;
-  flat.reserve(z.size() * z.front().size());
-  for (const auto& row : z)
-    for (double v : row) flat.push_back(static_cast<float>(v));
-  return flat;
-}
 
 // ---- LibTorch: logistic regression and the MLP --------------------------------------------
 
@@ -384,122 +256,6 @@ class KnnModel final : public Standardised {
   std::vector<int> y_;
 };
 
-// ---- XGBoost: the tree and gradient boosting ----------------------------------------------
-
-void xgb_check(int rc) {
-  if (rc != 0) throw ModelError(std::string("XGBoost: ") + XGBGetLastError());
-}
-
-// Silences XGBoost (verbosity 0) and puts its previous global configuration back on destruction.
-class XgbQuietScope {
- public:
-  XgbQuietScope() {
-    const char* config = nullptr;
-    xgb_check(XGBGetGlobalConfig(&config));
-    saved_ = config;
-    xgb_check(XGBSetGlobalConfig(R"({"verbosity": 0})"));
-  }
-  ~XgbQuietScope() { XGBSetGlobalConfig(saved_.c_str()); }
-  XgbQuietScope(const XgbQuietScope&) = delete;
-  XgbQuietScope& operator=(const XgbQuietScope&) = delete;
-
- private:
-  std::string saved_;
-};
-
-struct DMatrixFree {
-  void operator()(void* h) const { XGDMatrixFree(h); }
-};
-struct BoosterFree {
-  void operator()(void* h) const { XGBoosterFree(h); }
-};
-using DMatrix = std::unique_ptr<void, DMatrixFree>;
-using Booster = std::unique_ptr<void, BoosterFree>;
-
-DMatrix make_dmatrix(const Rows& z) {
-  const std::vector<float> flat = flatten(z);
-  DMatrixHandle h = nullptr;
-  xgb_check(XGDMatrixCreateFromMat(flat.data(), z.size(), z.front().size(),
-                                   std::numeric_limits<float>::quiet_NaN(), &h));
-  return DMatrix(h);
-}
-
-using XgbParams = std::vector<std::pair<std::string, std::string>>;
-
-std::string number(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
-// The parameters of the tree (one CART-like regression tree on 0/1 labels: a leaf is the share
-// of SCD rows in it) and of gradient boosting.
-XgbParams xgb_params(TabularKind kind, std::uint64_t seed) {
-  XgbParams p = {{"nthread", "1"},
-                 {"seed", std::to_string(seed % 2147483647u)},
-                 {"tree_method", "exact"},
-                 {"base_score", "0.5"},
-                 {"min_child_weight", "1"}};
-  if (kind == TabularKind::kTree) {
-    p.insert(p.end(), {{"objective", "reg:squarederror"},
-                       {"eta", "1"},
-                       {"lambda", "0"},
-                       {"max_depth", std::to_string(kTreeDepth)}});
-  } else {
-    p.insert(p.end(), {{"objective", "binary:logistic"},
-                       {"eta", number(kBoostEta)},
-                       {"lambda", "1"},
-                       {"max_depth", std::to_string(kBoostDepth)},
-                       {"subsample", number(kBoostSubsample)}});
-  }
-  return p;
-}
-
-class XgbModel final : public Standardised {
- public:
-  XgbModel(Standardiser s, Booster booster)
-      : Standardised(std::move(s)), booster_(std::move(booster)) {}
-
- private:
-  std::vector<double> score(const Rows& z) const override {
-    XgbQuietScope quiet;
-    const DMatrix m = make_dmatrix(z);
-    bst_ulong length = 0;
-    const float* out = nullptr;
-    xgb_check(XGBoosterPredict(booster_.get(), m.get(), 0, 0, 0, &length, &out));
-    if (length != z.size()) throw ModelError("XGBoost: unexpected prediction length");
-    return {out, out + length};
-  }
-  Booster booster_;
-};
-
-std::unique_ptr<TabularModel> fit_xgboost(TabularKind kind, const Dataset& data, Standardiser s,
-                                          std::uint64_t seed) {
-  XgbQuietScope quiet;
-  const DMatrix train = make_dmatrix(s.apply(data.x));
-  const std::vector<float> labels(data.y.begin(), data.y.end());
-  xgb_check(XGDMatrixSetFloatInfo(train.get(), "label", labels.data(), labels.size()));
-  BoosterHandle h = nullptr;
-  DMatrixHandle cache[] = {train.get()};
-  xgb_check(XGBoosterCreate(cache, 1, &h));
-  Booster booster(h);
-  for (const auto& [key, value] : xgb_params(kind, seed))
-    xgb_check(XGBoosterSetParam(h, key.c_str(), value.c_str()));
-  const int rounds = kind == TabularKind::kTree ? 1 : kBoostRounds;
-  for (int r = 0; r < rounds; ++r) xgb_check(XGBoosterUpdateOneIter(h, r, train.get()));
-  return std::make_unique<XgbModel>(std::move(s), std::move(booster));
-}
-
-nlohmann::json xgb_json(TabularKind kind) {
-  nlohmann::json j = {{"rounds", kind == TabularKind::kTree ? 1 : kBoostRounds}};
-  for (const auto& [key, value] : xgb_params(kind, 0)) {
-    if (key != "seed")
-      j[key] = nlohmann::json::accept(value) ? nlohmann::json::parse(value) : nlohmann::json(value);
-  }
-  j["seed"] = "XGBoost's seed parameter = seed mod 2147483647";
-  return j;
-}
-
 }  // namespace
 
 const std::vector<TabularKind>& all_tabular_kinds() {
@@ -532,8 +288,8 @@ std::string to_string(TabularKind k) {
 TabularKind parse_tabular_kind(const std::string& s) {
   for (TabularKind k : all_tabular_kinds())
     if (to_string(k) == s) return k;
-  throw ModelError("unknown tabular classifier '" + s +
-                   "' (logistic, mlp, svm, knn, tree, forest, boost)");
+  throw engine::ModelError("unknown tabular classifier '" + s +
+                           "' (logistic, mlp, svm, knn, tree, forest, boost)");
 }
 
 std::string library_of(TabularKind k) {
@@ -636,7 +392,7 @@ std::unique_ptr<TabularModel> fit_tabular(TabularKind kind, const Dataset& data,
     case TabularKind::kForest:
       return fit_forest(data, std::move(s), seed);
   }
-  throw ModelError("unknown tabular classifier");
+  throw engine::ModelError("unknown tabular classifier");
 }
 
 }  // namespace scapredict::model

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/model_file.hpp"
 #include "model/classifier.hpp"
-#include "model/model_file.hpp"
 
 namespace scapredict::model {
 

@@ -5,7 +5,6 @@
 
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
-#include "common/workers.hpp"
 #include "report/lopo_report.hpp"
 #include "report/plot.hpp"
 #include "report/reproduce_report.hpp"
@@ -156,13 +155,6 @@ void write_audit_report(const eval::AuditResult& r, const fs::path& out) {
     if (pos != std::string::npos) rep.erase(pos);
     write_file_atomic(out / "REPORT.md", rep + "\n" + side_by_side_markdown(r));
   }
-}
-
-eval::AuditResult audit(const data::Cohort& cohort, const eval::AuditConfig& config,
-                        const fs::path& out, const ProgressFn& progress) {
-  auto result = eval::run_audit(cohort, config, progress);
-  if (workers().root()) write_audit_report(result, out);  // one process writes (docs/mpi.md)
-  return result;
 }
 
 }  // namespace scapredict::report

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <string>
 
-#include "eval/audit.hpp"
+#include "eval/paper/audit.hpp"
 
 namespace scapredict::report {
 
@@ -17,9 +17,5 @@ std::string side_by_side_markdown(const eval::AuditResult& result);
 /// Writes AUDIT.md, audit.json and the figures into `out`, and replaces the side-by-side section
 /// of out/REPORT.md when that file exists.
 void write_audit_report(const eval::AuditResult& result, const std::filesystem::path& out);
-
-/// `scapredict audit`: runs the six probes on `cohort` and writes the audit.
-eval::AuditResult audit(const data::Cohort& cohort, const eval::AuditConfig& config,
-                        const std::filesystem::path& out, const ProgressFn& progress = {});
 
 }  // namespace scapredict::report

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <string>
 
-#include "eval/lopo.hpp"
+#include "eval/probes/lopo.hpp"
 
 namespace scapredict::report {
 

@@ -6,7 +6,6 @@
 
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
-#include "common/workers.hpp"
 #include "report/plot.hpp"
 #include "scapredict/version.hpp"
 
@@ -419,35 +418,11 @@ void write_real_report(const eval::BeatStudyResult& r, const RealEcgSections& se
   write_file_atomic(out / "REAL_REPORT.md", md);
 }
 
-eval::BeatStudyResult real_study(const data::BeatCohort& cohort,
-                                 const eval::BeatStudyConfig& config, const fs::path& out,
-                                 const ProgressFn& progress, const RealStudyOptions& options) {
-  auto result = eval::run_beat_study(cohort, config, progress);
-  std::optional<eval::RealEcgResult> ecg;
-  std::optional<eval::PaperSetupResult> setup;
-  std::optional<eval::RealRhythmResult> rhythm;
-  if (options.ecg_dir) {
-    eval::RealEcgConfig ec;
-    ec.seed = config.run.seed;
-    ecg = eval::run_real_ecg(*options.ecg_dir, ec, progress);
-    eval::PaperSetupConfig pc;
-    pc.run.seed = config.run.seed;
-    if (options.repetitions > 0) pc.run.repetitions = options.repetitions;
-    setup = eval::run_real_ecg_paper_setup(*options.ecg_dir, pc, progress);
-  }
-  if (options.real_rhythm) {
-    auto rc = eval::RealRhythmConfig::preregistered();
-    rc.run.seed = config.run.seed;
-    if (options.repetitions > 0) rc.run.repetitions = options.repetitions;
-    rc.protocol.test_scd = config.protocol.test_scd;
-    rc.work = out;
-    rhythm = eval::run_real_rhythm(cohort, rc, progress);
-  }
-  if (workers().root())  // one process writes (docs/mpi.md)
-    write_real_report(
-        result, {ecg ? &*ecg : nullptr, setup ? &*setup : nullptr, rhythm ? &*rhythm : nullptr},
-        out);
-  return result;
+void write_real_report(const eval::RealStudyResult& s, const fs::path& out) {
+  const auto* imminence = s.imminence ? &*s.imminence : nullptr;
+  const auto* setup = s.paper_setup ? &*s.paper_setup : nullptr;
+  const auto* rhythm = s.rhythm ? &*s.rhythm : nullptr;
+  write_real_report(s.beats, {imminence, setup, rhythm}, out);
 }
 
 }  // namespace scapredict::report

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "eval/beat_study.hpp"
-#include "eval/real_ecg.hpp"
-#include "eval/real_rhythm.hpp"
+#include "eval/real/beat_study.hpp"
+#include "eval/real/real_ecg.hpp"
+#include "eval/real/real_rhythm.hpp"
+#include "eval/real/real_study.hpp"
 
 namespace scapredict::report {
 
@@ -46,19 +47,7 @@ std::string real_ecg_reading(const RealEcgSections& ecg);
 void write_real_report(const eval::BeatStudyResult& result, const RealEcgSections& ecg,
                        const std::filesystem::path& out);
 
-struct RealStudyOptions {
-  /// Experiments 2 and 3 on this folder's vfdb/, cudb/, nsrdb-1min/ and mitdb/ records.
-  std::optional<std::filesystem::path> ecg_dir;
-  bool real_rhythm = false;  ///< experiment 4 on the beat cohort's beat times
-  /// Repetitions of experiments 3 and 4 (0: the pre-registered 20).
-  int repetitions = 0;
-};
-
-/// `scapredict reproduce --beats`: runs the beat study on `cohort` and the real-ECG experiments
-/// `options` ask for; writes the report.
-eval::BeatStudyResult real_study(const data::BeatCohort& cohort,
-                                 const eval::BeatStudyConfig& config,
-                                 const std::filesystem::path& out, const ProgressFn& progress = {},
-                                 const RealStudyOptions& options = {});
+/// The same for a whole real study (the experiments it ran).
+void write_real_report(const eval::RealStudyResult& study, const std::filesystem::path& out);
 
 }  // namespace scapredict::report

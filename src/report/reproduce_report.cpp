@@ -8,7 +8,6 @@
 
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
-#include "common/workers.hpp"
 #include "report/plot.hpp"
 #include "scapredict/version.hpp"
 
@@ -197,14 +196,6 @@ void write_reproduce_report(const eval::ReproduceResult& res, const fs::path& ou
   const auto figures = draw_figures(res, out);
   write_file_atomic(out / "results.json", json_text(res.to_json()));
   write_file_atomic(out / "REPORT.md", reproduce_markdown(res, figures));
-}
-
-eval::ReproduceResult reproduce(const data::Cohort& cohort, const data::ProtocolConfig& protocol,
-                                const RunConfig& run, const fs::path& out,
-                                const ProgressFn& progress) {
-  auto result = eval::run_reproduce(cohort, protocol, run, progress);
-  if (workers().root()) write_reproduce_report(result, out);  // one process writes (docs/mpi.md)
-  return result;
 }
 
 }  // namespace scapredict::report

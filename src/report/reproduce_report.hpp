@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <string>
 
-#include "eval/reproduce.hpp"
+#include "eval/paper/reproduce.hpp"
 #include "report/plot.hpp"
 
 namespace scapredict::report {
@@ -21,10 +21,5 @@ void write_reproduce_report(const eval::ReproduceResult& result, const std::file
 
 /// Accuracy by horizon of an experiment, in percent with 95 % CIs.
 Series accuracy_series(const train::ExperimentResult& r, const std::string& title);
-
-/// `scapredict reproduce`: runs the paper's experiments on `cohort` and writes the report.
-eval::ReproduceResult reproduce(const data::Cohort& cohort, const data::ProtocolConfig& protocol,
-                                const RunConfig& run, const std::filesystem::path& out,
-                                const ProgressFn& progress = {});
 
 }  // namespace scapredict::report

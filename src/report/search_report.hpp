@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <string>
 
-#include "eval/search.hpp"
+#include "eval/search/search.hpp"
 
 namespace scapredict::report {
 

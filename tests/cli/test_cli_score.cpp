@@ -1,8 +1,10 @@
-// predict and monitor from the command line: the LibTorch-free scapredict-score against the full
-// tool, batches that go on past a bad record, the monitor on a record and on raw samples from
-// stdin, risk annotations, and the flags' bad values.
+// predict and monitor from the command line: the lean scapredict (no LibTorch mapped) against
+// scapredict-lab, batches that go on past a bad record, the monitor on a record and on raw samples
+// from stdin, risk annotations, and the flags' bad values.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+
+#include <cstdlib>
 
 #include <fstream>
 #include <map>
@@ -15,9 +17,9 @@
 namespace scapredict::clitest {
 namespace {
 
+using scapredict::testing::lab_cli_path;
 using scapredict::testing::run_cli;
 using scapredict::testing::run_program;
-using scapredict::testing::score_cli_path;
 using scapredict::testing::TempDir;
 
 // The risk column of a predict CSV (or the monitor's), by minute; unscored minutes are absent.
@@ -62,8 +64,8 @@ TEST_F(Score, TheLeanToolScoresAsTheFullToolAndStartsWithoutLibTorch) {
   auto a = args, b = args;
   a.push_back(env_.arg("lean.csv"));
   b.push_back(env_.arg("full.csv"));
-  const auto lean = run_program(score_cli_path(), a);
-  const auto full = run_cli(b);
+  const auto lean = run_cli(a);
+  const auto full = run_program(lab_cli_path(), b);
   ASSERT_EQ(lean.exit_code, 0) << lean.err;
   ASSERT_EQ(full.exit_code, 0) << full.err;
   const auto text = read_bytes(env_ / "lean.csv");
@@ -74,18 +76,61 @@ TEST_F(Score, TheLeanToolScoresAsTheFullToolAndStartsWithoutLibTorch) {
             std::string::npos);
   EXPECT_NE(text.find("# alarm: on after 3 consecutive scored minutes"), std::string::npos);
   EXPECT_GT(risks(text, 5).size(), 10u);
-  const auto v = run_program(score_cli_path(), {"--version"});
+  const auto v = run_cli({"--version"});
   EXPECT_EQ(v.exit_code, 0);
-  EXPECT_EQ(v.out.rfind("scapredict-score ", 0), 0u) << v.out;
+  EXPECT_EQ(v.out.rfind("scapredict ", 0), 0u) << v.out;
   // The risk as WFDB NOTE annotations, read back by the project's reader.
-  const auto n = run_program(score_cli_path(),
-                             {"predict", env_.arg("16265"), "--model", env_.model.string(), "--out",
-                              env_.arg("r.csv"), "--annotations", env_.arg("16265.risk")});
+  const auto n = run_cli({"predict", env_.arg("16265"), "--model", env_.model.string(), "--out",
+                          env_.arg("r.csv"), "--annotations", env_.arg("16265.risk")});
   ASSERT_EQ(n.exit_code, 0) << n.err;
   const auto anns = io::read_annotations(env_ / "16265", "risk");
   EXPECT_EQ(anns.size(), static_cast<std::size_t>(csv_rows(text) - 1));
   ASSERT_FALSE(anns.empty());
   EXPECT_EQ(anns.front().aux.rfind("p=", 0), 0u) << anns.front().aux;
+}
+
+// Every shared object the dynamic loader opens while a program runs (LD_DEBUG=files names each
+// one as it is loaded, those opened later by dlopen included), as the text of its stderr.
+std::string loaded_objects(const std::string& program, const Args& args) {
+  ::setenv("LD_DEBUG", "files", 1);
+  const auto r = run_program(program, args);
+  ::unsetenv("LD_DEBUG");
+  return r.err;
+}
+
+TEST_F(Score, ScapredictMapsNoLibTorchTheLabDoes) {
+  copy_cohort_record(env_, "nsrdb/16265");
+  const Args predict = {"predict",           env_.arg("16265"), "--model",
+                        env_.model.string(), "--out",           env_.arg("r.csv")};
+  for (const Args& a :
+       {Args{"--version"}, Args{"--help"}, predict, Args{"inspect", env_.arg("16265")},
+        Args{"qrs", env_.arg("16265"), "--out", env_.arg("q.qrs")}}) {
+    const auto loaded = loaded_objects(scapredict::testing::cli_path(), a);
+    // The loader did trace this run (libc at least), and nothing of LibTorch was among it.
+    EXPECT_NE(loaded.find("file=libc.so"), std::string::npos) << a.front() << "\n" << loaded;
+    EXPECT_EQ(loaded.find("libtorch"), std::string::npos) << a.front();
+    EXPECT_EQ(loaded.find("libc10"), std::string::npos) << a.front();
+  }
+  EXPECT_TRUE(fs::exists(env_ / "r.csv"));
+  // The check can fail: the lab, which trains, maps LibTorch at start.
+  const auto lab = loaded_objects(scapredict::testing::lab_cli_path(), {"--version"});
+  EXPECT_NE(lab.find("libtorch"), std::string::npos) << lab;
+}
+
+TEST_F(Score, TheTrainingCommandsAreHandedToTheLabWithTheirMessages) {
+  // A lab command through scapredict: the lab's own flag checks and its one-line error.
+  const auto r = run_cli({"train", "--epochs", "0", "--out", env_.arg("m.spm")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("scapredict: --epochs", 0), 0u) << r.err;
+  EXPECT_FALSE(fs::exists(env_ / "m.spm"));
+  // --help lists the lab's commands beside scapredict's own.
+  const auto h = run_cli({"--help"});
+  EXPECT_EQ(h.exit_code, 0);
+  for (const char* c : {"predict", "monitor", "train", "reproduce", "search", "simulate"})
+    EXPECT_NE(h.out.find(c), std::string::npos) << c;
+  const auto th = run_cli({"train", "--help"});
+  EXPECT_EQ(th.exit_code, 0);
+  EXPECT_NE(th.out.find("--arch"), std::string::npos) << th.out;
 }
 
 TEST_F(Score, ABatchGoesOnPastABadRecordAndFailsAtTheEnd) {
@@ -95,8 +140,8 @@ TEST_F(Score, ABatchGoesOnPastABadRecordAndFailsAtTheEnd) {
   copy_cohort_record(in, "nsrdb/16265");
   copy_cohort_record(in, "nsrdb/16272");
   put(env_ / "in" / "broken.hea", "broken 1 128 99999999\nbroken.dat 16 200\n");
-  const auto r = run_program(score_cli_path(), {"predict", env_.arg("in"), "--model",
-                                                env_.model.string(), "--out", env_.arg("out")});
+  const auto r = run_cli(
+      {"predict", env_.arg("in"), "--model", env_.model.string(), "--out", env_.arg("out")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("broken"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1 of 3 records failed"), std::string::npos) << r.err;
@@ -107,21 +152,18 @@ TEST_F(Score, ABatchGoesOnPastABadRecordAndFailsAtTheEnd) {
     EXPECT_TRUE(fs::exists(env_ / "out" / f)) << f;
   EXPECT_FALSE(fs::exists(env_ / "out" / "broken.csv"));
   // A batch's per-record table is the single-record run's.
-  const auto one = run_program(score_cli_path(),
-                               {"predict", env_.arg("in/16265"), "--model", env_.model.string()});
+  const auto one = run_cli({"predict", env_.arg("in/16265"), "--model", env_.model.string()});
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(one.out, read_bytes(env_ / "out" / "16265.csv"));
 }
 
 TEST_F(Score, TheMonitorReportsWhatPredictReportsFromARecordAndFromStdin) {
   copy_cohort_record(env_, "nsrdb/16265");
-  const auto p =
-      run_program(score_cli_path(), {"predict", env_.arg("16265"), "--model", env_.model.string()});
+  const auto p = run_cli({"predict", env_.arg("16265"), "--model", env_.model.string()});
   ASSERT_EQ(p.exit_code, 0) << p.err;
   const auto want = risks(p.out, 5);
   ASSERT_GT(want.size(), 10u);
-  const auto m =
-      run_program(score_cli_path(), {"monitor", env_.arg("16265"), "--model", env_.model.string()});
+  const auto m = run_cli({"monitor", env_.arg("16265"), "--model", env_.model.string()});
   ASSERT_EQ(m.exit_code, 0) << m.err;
   EXPECT_EQ(risks(m.out, 4), want);
   EXPECT_NE(m.err.find("compute per minute median"), std::string::npos) << m.err;
@@ -142,7 +184,7 @@ TEST_F(Score, TheMonitorReportsWhatPredictReportsFromARecordAndFromStdin) {
   fs_text << rec.fs_hz();
   gain_text << spec.adc_gain;
   const auto s =
-      run_program(score_cli_path(),
+      run_program(scapredict::testing::cli_path(),
                   {"monitor", "-", "--model", env_.model.string(), "--fs", fs_text.str(), "--gain",
                    gain_text.str(), "--baseline", std::to_string(spec.baseline)},
                   env_.arg("raw.bin"));

@@ -1,0 +1,131 @@
+// predict: the risk of every minute of one record, or of a batch (several records, a directory).
+// The model is opened by the scoring core (engine::open_scorer); no LibTorch here.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/atomic_file.hpp"
+#include "common/text.hpp"
+#include "common/workers.hpp"
+#include "engine/scorer.hpp"
+#include "infer/batch.hpp"
+#include "infer/outputs.hpp"
+#include "io/annotation.hpp"
+#include "report/risk_plot.hpp"
+#include "score_flags.hpp"
+#include "stderr_progress.hpp"
+
+namespace scapredict::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_annotation_file(const fs::path& path, const infer::RecordRisk& r,
+                           const infer::AlarmConfig& alarm) {
+  write_file_atomic(path, io::encode_annotations(infer::risk_annotations(r, r.frame_fs_hz, alarm)));
+}
+
+struct OneRecordOutputs {
+  std::string out, plot, annotations;
+};
+
+void predict_one(const engine::Scorer& model, const ScoreFlags& f, const std::string& record,
+                 const OneRecordOutputs& o) {
+  const auto inputs = infer::record_inputs(record, f.model, f.options.annotator);
+  for (const auto* p : {&o.out, &o.plot, &o.annotations}) {
+    if (p->empty()) continue;
+    check_writable(*p);
+    check_not_input(*p, inputs);
+  }
+  auto r = infer::predict_record(model, record, f.options, throttled_progress());
+  r.model["file"] = f.model;
+  print_warnings(record, r.warnings);
+  const bool json = o.out.size() > 5 && o.out.substr(o.out.size() - 5) == ".json";
+  const std::string text =
+      json ? json_text(infer::to_json(r, &f.alarm)) : infer::to_csv(r, &f.alarm);
+  if (o.out.empty()) {
+    if (!o.annotations.empty()) write_annotation_file(o.annotations, r, f.alarm);
+    std::cout << text;
+    flush_stdout();
+  } else {
+    write_file_atomic(o.out, text);
+    if (!o.annotations.empty()) {
+      try {
+        write_annotation_file(o.annotations, r, f.alarm);
+      } catch (const Error&) {  // nothing half-done: the table goes with the failed annotations
+        std::error_code ec;
+        fs::remove(o.out, ec);
+        throw;
+      }
+    }
+    std::cout << printable(infer::summary_line(r), 2000) << "\n";
+  }
+  if (!o.plot.empty() && !report::plot_risk(r, o.plot))
+    std::cerr << "scapredict: warning: " << printable(o.plot) << ": gnuplot not found, no PNG\n";
+}
+
+void predict_batch(const engine::Scorer& model, const ScoreFlags& f,
+                   const std::vector<fs::path>& records, const std::string& out) {
+  if (out.empty())
+    throw CLI::ValidationError("--out", "required for several records (a directory)");
+  infer::BatchEvents events;
+  events.warning = [](const fs::path& rec, const std::string& w) {
+    print_warnings(rec.string(), {w});
+  };
+  events.failed = [](const std::string& line) { std::cerr << "scapredict: " << line << "\n"; };
+  events.progress = stderr_progress();
+  const auto r = infer::predict_batch(model, {f.options, f.alarm, f.model}, records, out, events);
+  std::cout << r.records - r.failed << " of " << r.records << " records scored -> "
+            << printable(r.summary.string()) << "\n";
+  // Writing fails only where files are written: the first process's count is the whole count.
+  if (r.failed > 0 && workers().root())
+    throw Error(r.summary.string() + ": " + std::to_string(r.failed) + " of " +
+                std::to_string(r.records) + " records failed (their rows say why)");
+}
+
+}  // namespace
+
+void add_predict_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "predict", "Risk of every minute of a recording; several records or a directory: a batch");
+  auto f = std::make_shared<ScoreFlags>();
+  auto records = std::make_shared<std::vector<std::string>>();
+  auto o = std::make_shared<OneRecordOutputs>();
+  cmd->add_option("records", *records,
+                  "WFDB record, EDF/EDF+ or ISHNE file, or a directory of them")
+      ->required();
+  add_score_flags(cmd, *f);
+  cmd->add_option("--annotator", f->options.annotator,
+                  "Annotator holding the VF onset (default: atr, else ari)");
+  cmd->add_option("--out", o->out,
+                  "CSV (or .json) output, default stdout; for a batch the output directory");
+  cmd->add_option("--plot", o->plot, "PNG risk timeline (one record)");
+  cmd->add_option("--annotations", o->annotations,
+                  "WFDB annotation file of the risk: NOTE per minute, aux 'p=0.873 q=ok' (one "
+                  "record)");
+  cmd->callback([=] {
+    check_alarm(f->alarm);
+    const auto list = infer::expand_records(*records);
+    // Several records named (even one named twice) or a directory: a batch.
+    const bool batch =
+        records->size() > 1 || (records->size() == 1 && fs::is_directory(records->front()));
+    check_distinct({{"--out", o->out}, {"--plot", o->plot}, {"--annotations", o->annotations}});
+    if (batch) {
+      if (!o->plot.empty()) throw CLI::ValidationError("--plot", "one record only");
+      if (!o->annotations.empty())
+        throw CLI::ValidationError("--annotations",
+                                   "one record only (a batch writes <record>.risk into --out)");
+      check_output_dir(o->out);
+    }
+    const auto model = open_model(f->model);
+    if (batch)
+      predict_batch(*model, *f, list, o->out);
+    else if (workers().root())  // one record is not spread: the first process scores it
+      predict_one(*model, *f, list.front().string(), *o);
+  });
+}
+
+}  // namespace scapredict::cli
