@@ -5,7 +5,7 @@ DATA ?=
 CMAKE_FLAGS ?=
 BIN_RELEASE := build/release/apps/scapredict/scapredict
 
-.PHONY: deps reproduce real audit test check-asan bench bench-compare python python-install fuzz format clean
+.PHONY: deps reproduce real model audit test check-asan bench bench-compare python python-install fuzz format clean
 
 deps:
 	./scripts/install-deps
@@ -22,6 +22,13 @@ BEATS ?= ../shared/physionet
 real: deps build/release/CMakeCache.txt
 	cmake --build --preset release --target scapredict_cli
 	$(BIN_RELEASE) reproduce --beats $(BEATS) --out $(OUT)
+
+# The default model (docs/default-model.md): the pre-registered HRV SVM trained on the REAL
+# SDDB/NSRDB beat annotations in BEATS, into models/default-hrv.json (committed; compiled into the
+# library). The same annotations give the same bytes; `git diff models/` shows any change.
+model: deps build/release/CMakeCache.txt
+	cmake --build --preset release --target scapredict_cli
+	$(BIN_RELEASE) train --beats $(BEATS) --out models/default-hrv.json
 
 audit: deps build/release/CMakeCache.txt
 	cmake --build --preset release --target scapredict_cli

@@ -29,6 +29,7 @@
 #include "features/hrv.hpp"
 #include "features/nn.hpp"
 #include "infer/predict.hpp"
+#include "infer/record_scorer.hpp"
 #include "io/annotation.hpp"
 #include "io/source.hpp"
 #include "py_support.hpp"
@@ -196,23 +197,31 @@ class Model {
  public:
   static Model load(const fs::path& path) {
     py::gil_scoped_release release;
-    return Model(std::shared_ptr<const engine::Scorer>(engine::open_scorer(path)));
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec) && infer::is_hrv_model_file(path))
+      return Model(infer::hrv_record_scorer(engine::HrvModel::load(path.string()), path.string()));
+    std::shared_ptr<const engine::Scorer> s(engine::open_scorer(path));
+    auto rs = infer::spectrum_record_scorer(s, path.string());
+    return Model(std::move(rs), std::move(s));
+  }
+  static Model default_model() {
+    return Model(infer::hrv_record_scorer(engine::default_hrv_model(), ""));
   }
 
   infer::RecordRisk predict(const fs::path& record, const py::object& channel, int threads,
-                            const py::object& progress) const {
+                            const py::object& progress, const std::string& annotator) const {
     if (threads < 0 || threads > 64) throw py::value_error("threads must be 0 (automatic) to 64");
     infer::PredictOptions options;
     options.channel = channel_name(channel).value_or("0");
     options.threads = threads;
+    options.annotator = annotator;
     PyProgress p(progress);
-    return with_progress(
-        p, [&](ProgressFn fn) { return infer::predict_record(*scorer_, record, options, fn); });
+    return with_progress(p, [&](ProgressFn fn) { return scorer_->score(record, options, fn); });
   }
 
   py::dict score(const fs::path& record, const py::object& channel, int threads,
-                 const py::object& progress) const {
-    const auto r = predict(record, channel, threads, progress);
+                 const py::object& progress, const std::string& annotator) const {
+    const auto r = predict(record, channel, threads, progress, annotator);
     const auto n = r.minutes.size();
     std::vector<std::int64_t> minute(n);
     std::vector<double> start_s(n), risk(n), before(n);
@@ -238,25 +247,36 @@ class Model {
   }
 
   py::object score_frame(const fs::path& record, const py::object& channel, int threads,
-                         const py::object& progress) const {
+                         const py::object& progress, const std::string& annotator) const {
     py::module_ pandas;
     try {
       pandas = py::module_::import("pandas");
     } catch (const py::error_already_set&) {
       throw py::import_error("score_frame needs pandas; Model.score gives the same columns");
     }
-    return pandas.attr("DataFrame")(score(record, channel, threads, progress));
+    return pandas.attr("DataFrame")(score(record, channel, threads, progress, annotator));
   }
 
-  std::string arch() const { return scorer_->arch(); }
-  std::string backend() const { return scorer_->backend(); }
-  std::string checksum() const { return scorer_->checksum(); }
-  std::size_t input_length() const { return features::input_length(scorer_->features()); }
-  std::size_t bins() const { return scorer_->features().bins; }
+  std::string arch() const { return provenance().value("arch", std::string("?")); }
+  std::string backend() const { return provenance().value("scored_by", std::string("?")); }
+  std::string checksum() const { return provenance().value("checksum_fnv1a64", std::string()); }
+  std::size_t input_length() const {
+    return spectrum_ ? features::input_length(spectrum_->features()) : 0;
+  }
+  std::size_t bins() const { return spectrum_ ? spectrum_->features().bins : 0; }
+  std::vector<std::string> meaning() const {
+    infer::RecordRisk r;
+    r.model = provenance();
+    return infer::meaning_lines(r);
+  }
 
  private:
-  explicit Model(std::shared_ptr<const engine::Scorer> s) : scorer_(std::move(s)) {}
-  std::shared_ptr<const engine::Scorer> scorer_;
+  explicit Model(std::unique_ptr<infer::RecordScorer> s,
+                 std::shared_ptr<const engine::Scorer> spectrum = {})
+      : scorer_(std::move(s)), spectrum_(std::move(spectrum)) {}
+  nlohmann::json provenance() const { return scorer_->provenance(); }
+  std::shared_ptr<const infer::RecordScorer> scorer_;
+  std::shared_ptr<const engine::Scorer> spectrum_;  ///< the spectrum model, when it is one
 };
 
 }  // namespace
@@ -279,19 +299,27 @@ PYBIND11_MODULE(scapredict, m) {
         "Writes record.annotator (MIT format) atomically from dicts as read_annotations gives "
         "(subtype, chan, num, aux optional), in sample order (else scapredict.Error).");
 
-  py::class_<Model>(m, "Model", "A model file scored by the LibTorch-free inference engine.")
-      .def_static("load", &Model::load, py::arg("path"))
+  py::class_<Model>(m, "Model",
+                    "A model scored without LibTorch: the default HRV model or a model file.")
+      .def_static("load", &Model::load, py::arg("path"),
+                  "A model file: a DFT-CNN/MLP from `scapredict train`, or an HRV model file.")
+      .def_static("default", &Model::default_model,
+                  "The built-in default model: an SVM on HRV of 5-minute windows trained on real "
+                  "SDDB/NSRDB beat annotations; it separates patients and does NOT indicate "
+                  "imminent VF (see .meaning).")
       .def("score", &Model::score, py::arg("record_path"), py::arg("channel") = 0,
-           py::arg("threads") = 0, py::arg("progress") = py::none(),
+           py::arg("threads") = 0, py::arg("progress") = py::none(), py::arg("annotator") = "",
            "Risk of every whole minute: a dict of minute, start_s, clock_time, "
            "minutes_before_onset (NaN when none), quality (list of str) and risk (NaN where not "
            "scored).")
       .def("score_frame", &Model::score_frame, py::arg("record_path"), py::arg("channel") = 0,
-           py::arg("threads") = 0, py::arg("progress") = py::none(),
+           py::arg("threads") = 0, py::arg("progress") = py::none(), py::arg("annotator") = "",
            "score() as a pandas DataFrame (needs pandas).")
       .def_property_readonly("arch", &Model::arch)
       .def_property_readonly("backend", &Model::backend)
       .def_property_readonly("checksum", &Model::checksum)
       .def_property_readonly("input_length", &Model::input_length)
-      .def_property_readonly("bins", &Model::bins);
+      .def_property_readonly("bins", &Model::bins)
+      .def_property_readonly("meaning", &Model::meaning,
+                             "What a risk of this model is, and its validation, one line each.");
 }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "commands.hpp"
@@ -36,9 +37,11 @@ CLI::Validator annotator_name() {
       "NAME");
 }
 
-// A CSV field: quoted (RFC 4180) when it holds a comma, quote or line break.
+// The table; a last column minutes_before_onset (from each window's start) where the record has
+// a VF onset.
 std::string hrv_csv(const HrvRequest& req, const features::Beats& beats,
-                    const std::vector<features::HrvWindow>& windows) {
+                    const std::vector<features::HrvWindow>& windows,
+                    const std::optional<double>& onset_s) {
   std::ostringstream csv;
   csv << std::setprecision(8);
   csv << "# scapredict " << kVersion << " hrv record=" << printable(req.record)
@@ -47,7 +50,7 @@ std::string hrv_csv(const HrvRequest& req, const features::Beats& beats,
       << " excluded_spans=" << beats.excluded_s.size() << "\r\n";
   csv << "start_s,end_s,usable,reason,n_beats,n_nn";
   for (const auto& name : features::hrv_feature_names()) csv << "," << name;
-  csv << "\r\n";
+  csv << (onset_s ? ",minutes_before_onset" : "") << "\r\n";
   for (const auto& w : windows) {
     csv << w.t0_s << "," << w.t1_s << "," << (w.usable ? 1 : 0) << ","
         << csv_field(w.reason.empty() ? w.reason : w.reason + " (" + w.detail + ")") << ","
@@ -57,6 +60,7 @@ std::string hrv_csv(const HrvRequest& req, const features::Beats& beats,
     } else {
       for (std::size_t i = 0; i < features::hrv_feature_names().size(); ++i) csv << ",";
     }
+    if (onset_s) csv << "," << (*onset_s - w.t0_s) / 60.0;
     csv << "\r\n";
   }
   return csv.str();
@@ -77,7 +81,10 @@ void run_hrv(HrvRequest req) {
                     {io::header_path(req.record), io::annotation_path(req.record, req.annotator)});
   const auto beats = features::read_beats(req.record, req.annotator, req.grid_s);
   const auto windows = features::hrv_windows(beats, req.window_s);
-  const auto csv = hrv_csv(req, beats, windows);
+  const auto anns = io::read_annotations(req.record, req.annotator);
+  const auto onset = io::vf_onset(io::read_header(req.record), &anns);
+  const auto csv =
+      hrv_csv(req, beats, windows, onset ? std::optional<double>(onset->seconds) : std::nullopt);
   if (req.out.empty()) {
     std::cout << csv;
   } else {

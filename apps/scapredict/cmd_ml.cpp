@@ -57,9 +57,19 @@ void add_train(CLI::App& app) {
       ->check(one_of({"dft", "raw", "dwt", "spectrogram"}, "input"));
   cmd->add_option("--bins", cfg->features.bins, "DFT bins")
       ->check(one_of({"128", "256", "512", "1024", "2048", "4096"}, "bin count"));
+  auto beats = std::make_shared<std::string>();
+  cmd->add_option("--beats", *beats,
+                  "Train the default model instead: the pre-registered HRV SVM of 5-minute windows "
+                  "on the REAL SDDB/NSRDB beat annotations in DIR (make model; "
+                  "docs/default-model.md)")
+      ->excludes(cmd->get_option("--data"))
+      ->excludes(cmd->get_option("--arch"))
+      ->excludes(cmd->get_option("--input"))
+      ->excludes(cmd->get_option("--bins"));
   add_run_flags(cmd, *run, false);
   cmd->callback([=] {
     check_writable(*out);  // before training, not after
+    if (!beats->empty()) return train_default_model(*beats, *out);
     apply_threads(*run);
     cfg->arch = model::parse_arch(*arch);
     cfg->features.input = features::parse_input_kind(*input);

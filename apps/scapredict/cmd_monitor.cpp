@@ -29,11 +29,12 @@ void check_stdout(int rc) {
 
 class RowPrinter {
  public:
-  RowPrinter(const engine::Scorer& m, const ScoreFlags& f) : model_(m), flags_(f) {}
+  RowPrinter(const infer::RecordScorer& m, const ScoreFlags& f) : model_(m), flags_(f) {}
 
   infer::MonitorCallbacks callbacks() {
-    return {[this](const std::string& source) { header(source); },
-            [this](const std::vector<infer::LiveMinute>& m) { rows(m); }};
+    return {
+        [this](const std::string& source, const std::vector<std::string>& w) { header(source, w); },
+        [this](const std::vector<infer::LiveMinute>& m) { rows(m); }};
   }
   // The record-level warnings predict gives (rate, gain, spectra unlike the training minutes),
   // and an error for a recording that ended before its first whole minute.
@@ -51,20 +52,29 @@ class RowPrinter {
                  "reported at most %.2f s of signal after a minute's end\n",
                  v.size(), v[v.size() / 2], v.back(), max_delay_s_);
     infer::RecordRisk r;
-    r.model = infer::provenance(model_);
+    r.model = model_.provenance();
     r.fs_hz = s.fs_hz;
     r.gain_adu_per_mv = s.gain_adu_per_mv;
+    r.recorder = s.recorder;
+    r.simulated_record = s.simulated_record;
     r.minutes = minutes_;
     std::vector<std::string> w;
     infer::check_training_range(r, s.unlike_training, w);
-    print_warnings(source, w);
+    for (const auto& line : w)  // what the header said already is not repeated
+      if (std::find(said_.begin(), said_.end(), line) == said_.end())
+        print_warnings(source, {line});
   }
 
  private:
-  void header(const std::string& source) {
-    std::printf("# scapredict %s monitor: %s; P(SCD) per minute, uncalibrated\n# %s\n# %s\n",
-                kVersion, printable(source, 200).c_str(),
-                infer::model_comment(model_, flags_.model).c_str(),
+  void header(const std::string& source, const std::vector<std::string>& warnings) {
+    infer::RecordRisk r;
+    r.model = model_.provenance();
+    for (const auto& line : infer::meaning_lines(r)) std::printf("# %s\n", line.c_str());
+    for (const auto& w : warnings) std::printf("# warning: %s\n", printable(w, 2000).c_str());
+    print_warnings(source, warnings);
+    said_ = warnings;
+    std::printf("# scapredict %s monitor: %s; risk per minute, uncalibrated\n# %s\n# %s\n",
+                kVersion, printable(source, 200).c_str(), model_.comment().c_str(),
                 infer::alarm_comment(flags_.alarm).c_str());
     std::printf("minute,start_s,clock_time,quality,risk,alarm,alarm_change,delay_s,compute_ms\n");
     std::fflush(stdout);
@@ -85,10 +95,11 @@ class RowPrinter {
     check_stdout(std::fflush(stdout));
   }
 
-  const engine::Scorer& model_;
+  const infer::RecordScorer& model_;
   const ScoreFlags& flags_;
   std::vector<double> compute_ms_;
   double max_delay_s_ = 0;
+  std::vector<std::string> said_;           ///< warnings the header gave
   std::vector<infer::MinuteRisk> minutes_;  ///< rows only (no samples): about 100 bytes a minute
 };
 
@@ -114,6 +125,8 @@ void add_monitor_command(CLI::App& app) {
   auto follow = std::make_shared<infer::FollowOptions>();
   cmd->add_option("source", *source, "WFDB record, or '-' for raw samples on stdin")->required();
   add_score_flags(cmd, *f);
+  cmd->add_option("--annotator", f->options.annotator,
+                  "Annotator holding the VF onset, as predict reads it (default: atr, else ari)");
   cmd->add_flag("--follow", follow->follow, "Keep reading while the record grows");
   cmd->add_option("--poll", follow->poll_s, "Seconds between looks at a growing record")
       ->check(finite_range(0.01, 3600));
@@ -134,10 +147,12 @@ void add_monitor_command(CLI::App& app) {
       ->check(whole_range(1, 256));
   cmd->callback([=] {
     check_alarm(f->alarm);
-    const auto model = open_model(f->model);
+    const auto model = open_record_scorer(f->model);
     RowPrinter out(*model, *f);
     if (*source == "-") {
       if (raw->fs_hz == 0) throw CLI::ValidationError("--fs", "required for samples on stdin");
+      if (!f->options.annotator.empty())
+        throw CLI::ValidationError("--annotator", "only for a record (stdin has no annotations)");
       const int channel = stdin_channel(f->options.channel, raw->channels);
       const auto s = infer::monitor_raw(*model, STDIN_FILENO, *raw, channel, f->options.quality,
                                         f->alarm, out.callbacks());
@@ -146,8 +161,9 @@ void add_monitor_command(CLI::App& app) {
       for (const char* flag : {"--fs", "--gain", "--baseline", "--format", "--channels"})
         if (cmd->get_option(flag)->count() > 0)
           throw CLI::ValidationError(flag, "only for samples on stdin ('-')");
-      const auto s = infer::monitor_record(*model, *source, f->options.channel, *follow,
-                                           f->options.quality, f->alarm, out.callbacks());
+      const auto s =
+          infer::monitor_record(*model, *source, f->options.channel, f->options.annotator, *follow,
+                                f->options.quality, f->alarm, out.callbacks());
       out.finish(*source, s);
     }
   });

@@ -32,16 +32,15 @@ struct OneRecordOutputs {
   std::string out, plot, annotations;
 };
 
-void predict_one(const engine::Scorer& model, const ScoreFlags& f, const std::string& record,
+void predict_one(const infer::RecordScorer& model, const ScoreFlags& f, const std::string& record,
                  const OneRecordOutputs& o) {
-  const auto inputs = infer::record_inputs(record, f.model, f.options.annotator);
+  const auto inputs = infer::record_inputs(record, model.file(), f.options.annotator);
   for (const auto* p : {&o.out, &o.plot, &o.annotations}) {
     if (p->empty()) continue;
     check_writable(*p);
     check_not_input(*p, inputs);
   }
-  auto r = infer::predict_record(model, record, f.options, throttled_progress());
-  r.model["file"] = f.model;
+  auto r = model.score(record, f.options, throttled_progress());
   print_warnings(record, r.warnings);
   const bool json = o.out.size() > 5 && o.out.substr(o.out.size() - 5) == ".json";
   const std::string text =
@@ -61,13 +60,14 @@ void predict_one(const engine::Scorer& model, const ScoreFlags& f, const std::st
         throw;
       }
     }
+    for (const auto& line : infer::meaning_lines(r)) std::cout << printable(line, 2000) << "\n";
     std::cout << printable(infer::summary_line(r), 2000) << "\n";
   }
   if (!o.plot.empty() && !report::plot_risk(r, o.plot))
     std::cerr << "scapredict: warning: " << printable(o.plot) << ": gnuplot not found, no PNG\n";
 }
 
-void predict_batch(const engine::Scorer& model, const ScoreFlags& f,
+void predict_batch(const infer::RecordScorer& model, const ScoreFlags& f,
                    const std::vector<fs::path>& records, const std::string& out) {
   if (out.empty())
     throw CLI::ValidationError("--out", "required for several records (a directory)");
@@ -77,7 +77,7 @@ void predict_batch(const engine::Scorer& model, const ScoreFlags& f,
   };
   events.failed = [](const std::string& line) { std::cerr << "scapredict: " << line << "\n"; };
   events.progress = stderr_progress();
-  const auto r = infer::predict_batch(model, {f.options, f.alarm, f.model}, records, out, events);
+  const auto r = infer::predict_batch(model, {f.options, f.alarm}, records, out, events);
   std::cout << r.records - r.failed << " of " << r.records << " records scored -> "
             << printable(r.summary.string()) << "\n";
   // Writing fails only where files are written: the first process's count is the whole count.
@@ -99,7 +99,8 @@ void add_predict_command(CLI::App& app) {
       ->required();
   add_score_flags(cmd, *f);
   cmd->add_option("--annotator", f->options.annotator,
-                  "Annotator holding the VF onset (default: atr, else ari)");
+                  "Annotator holding the VF onset (default: atr, else ari); for the default (HRV) "
+                  "model also the beats, instead of detecting them");
   cmd->add_option("--out", o->out,
                   "CSV (or .json) output, default stdout; for a batch the output directory");
   cmd->add_option("--plot", o->plot, "PNG risk timeline (one record)");
@@ -120,7 +121,7 @@ void add_predict_command(CLI::App& app) {
                                    "one record only (a batch writes <record>.risk into --out)");
       check_output_dir(o->out);
     }
-    const auto model = open_model(f->model);
+    const auto model = open_record_scorer(f->model);
     if (batch)
       predict_batch(*model, *f, list, o->out);
     else if (workers().root())  // one record is not spread: the first process scores it

@@ -16,6 +16,9 @@ void add_hrv_command(CLI::App& app);
 /// download: a PhysioNet database (sddb, nsrdb, mitdb) into DIR/<db>/, verified (docs/download.md).
 void add_download_command(CLI::App& app);
 
+/// train --beats DIR: the default HRV model from the beat annotations in `dir`, into `out`.
+void train_default_model(const std::string& dir, const std::string& out);
+
 /// --seed, --repetitions, --epochs, --threads into `run` (repetitions only when asked).
 void add_run_flags(CLI::App* cmd, RunConfig& run, bool repetitions);
 /// Applies run.threads to LibTorch and stores the count in force back into it.

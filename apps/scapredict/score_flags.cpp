@@ -51,8 +51,19 @@ std::unique_ptr<engine::Scorer> open_model(const std::string& path) {
   return fallback()(path);
 }
 
+std::unique_ptr<infer::RecordScorer> open_record_scorer(const std::string& path) {
+  if (path.empty()) return infer::hrv_record_scorer(engine::default_hrv_model(), "");
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && infer::is_hrv_model_file(path))
+    return infer::hrv_record_scorer(engine::HrvModel::load(path), path);
+  return infer::spectrum_record_scorer(open_model(path), path);
+}
+
 void add_score_flags(CLI::App* cmd, ScoreFlags& f) {
-  cmd->add_option("--model", f.model, "Model file (scapredict train)")->required();
+  cmd->add_option("--model", f.model,
+                  "Model file: a DFT-CNN/MLP from `scapredict train`, or an HRV model file; "
+                  "default: the built-in HRV model trained on real SDDB/NSRDB beat annotations "
+                  "(docs/default-model.md)");
   cmd->add_option("--channel", f.options.channel, "Channel: index or label")->check(channel_name());
   cmd->add_option("--threads", f.options.threads,
                   "Threads for the minutes' spectra (0: the machine's cores, at most 8)")

@@ -13,6 +13,7 @@
 #include "engine/scorer.hpp"
 #include "infer/alarm.hpp"
 #include "infer/predict.hpp"
+#include "infer/record_scorer.hpp"
 
 namespace scapredict::cli {
 
@@ -29,6 +30,10 @@ void set_model_fallback(ScorerLoader loader);
 /// The model file through the scoring core (engine::open_scorer); a model that needs LibTorch
 /// goes to the fallback when one is installed.
 std::unique_ptr<engine::Scorer> open_model(const std::string& path);
+
+/// The model to score records with: `path` empty is the default model (HRV, compiled in); an HRV
+/// model file or a model container (through open_model) otherwise.
+std::unique_ptr<infer::RecordScorer> open_record_scorer(const std::string& path);
 
 /// --model, --channel, --threads, --alarm-on, --alarm-minutes, --alarm-off.
 void add_score_flags(CLI::App* cmd, ScoreFlags& f);

@@ -11,15 +11,17 @@
 //   // 2. The DFT magnitude spectrum of one minute at 128 Hz (the model's input).
 //   scapredict::Spectrum s = scapredict::minute_spectrum("sddb/30", 12);
 //
-//   // 3. Load a model written by `scapredict train`.
-//   scapredict::Model model = scapredict::Model::load("model.spm");
+//   // 3. The default model (HRV of 5-minute windows, trained on real SDDB/NSRDB beat
+//   //    annotations; it separates patients and does not indicate imminent VF), or
+//   //    Model::load("model.spm") for a model written by `scapredict train`.
+//   scapredict::Model model = scapredict::Model::default_model();
 //
 //   // 4. Score every minute of a record.
 //   scapredict::ScoreOptions options;
 //   options.channel = 0;
 //   scapredict::RecordScore r = scapredict::score_record(model, "sddb/30", options);
 //   for (const scapredict::MinuteScore& m : r.minutes)
-//     if (m.risk) std::printf("minute %d: P(SCD) %.3f\n", m.minute, *m.risk);
+//     if (m.risk) std::printf("minute %d: %.3f\n", m.minute, *m.risk);  // model.meaning()
 //
 // Every function throws scapredict::Error, whose message is one line naming the file and the
 // problem, for bad input (a missing or malformed record, a corrupt model, a minute outside the
@@ -81,23 +83,31 @@ struct Spectrum {
 Spectrum minute_spectrum(const std::filesystem::path& record, int minute,
                          const SpectrumOptions& options = {});
 
-/// A trained model (the paper's CNN or the MLP baseline) with its feature configuration, scored
-/// by the library's inference engine (no LibTorch).
+/// A trained model scored without LibTorch: the default HRV model, an HRV model file, or the
+/// paper's CNN or the MLP baseline with its feature configuration (the inference engine).
 class Model {
  public:
-  /// Reads a model file written by `scapredict train`.
+  /// Reads a model file written by `scapredict train` (a model container, or an HRV model file
+  /// from `train --beats`).
   /// Throws: Error naming the file when it is missing, corrupt, of another format version, or of
   /// an architecture the engine does not run (the recurrent baselines: score those with
   /// `scapredict predict`, which hands them to its LibTorch part).
   static Model load(const std::filesystem::path& path);
+  /// The model compiled into the library (docs/default-model.md): an SVM on HRV of 5-minute
+  /// windows trained on every real SDDB and NSRDB beat annotation at hand when it was built.
+  /// Ensures: meaning() says what its number separates.
+  static Model default_model();
   Model(Model&&) noexcept;
   Model& operator=(Model&&) noexcept;
   ~Model();
 
-  std::string architecture() const;  ///< "cnn1d" or "mlp"
-  std::string input() const;         ///< "dft", "raw", "dwt" or "spectrogram"
-  std::string data_source() const;   ///< what the model was trained on (says SIMULATED if so)
-  std::string checksum() const;      ///< the model file's FNV-1a 64 checksum, 16 hex digits
+  std::string architecture() const;  ///< "hrv-svm", "cnn1d" or "mlp"
+  std::string input() const;         ///< "hrv", "dft", "raw", "dwt" or "spectrogram"
+  /// What a risk of this model is, in words, with its validation when known (the first lines of
+  /// `scapredict predict`'s output), one line each.
+  std::vector<std::string> meaning() const;
+  std::string data_source() const;  ///< what the model was trained on (says SIMULATED if so)
+  std::string checksum() const;     ///< the model file's FNV-1a 64 checksum, 16 hex digits
 
  private:
   Model();

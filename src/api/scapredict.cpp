@@ -4,6 +4,7 @@
 #include "dsp/prepare.hpp"
 #include "engine/scorer.hpp"
 #include "infer/predict.hpp"
+#include "infer/record_scorer.hpp"
 #include "io/annotation.hpp"
 #include "io/signal.hpp"
 #include "scapredict/version.hpp"
@@ -40,13 +41,14 @@ Spectrum minute_spectrum(const std::filesystem::path& record, int minute,
   return {std::move(s.values), s.bin_width_hz, s.start_s, s.quality.describe()};
 }
 
-// The model as the scoring core opens it (engine::open_scorer): no LibTorch in this library.
+// The model as the scoring core opens it (engine::open_scorer, or an HRV model): no LibTorch in
+// this library.
 struct Model::Impl {
-  std::unique_ptr<engine::Scorer> scorer;
+  std::unique_ptr<infer::RecordScorer> scorer;
 };
 
 struct ModelAccess {
-  static const engine::Scorer& scorer(const Model& m) { return *m.impl_->scorer; }
+  static const infer::RecordScorer& scorer(const Model& m) { return *m.impl_->scorer; }
 };
 
 Model::Model() : impl_(std::make_unique<Impl>()) {}
@@ -56,24 +58,44 @@ Model::~Model() = default;
 
 Model Model::load(const std::filesystem::path& path) {
   Model m;
-  m.impl_->scorer = engine::open_scorer(path);
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && infer::is_hrv_model_file(path))
+    m.impl_->scorer =
+        infer::hrv_record_scorer(engine::HrvModel::load(path.string()), path.string());
+  else
+    m.impl_->scorer = infer::spectrum_record_scorer(engine::open_scorer(path), path.string());
+  return m;
+}
+
+Model Model::default_model() {
+  Model m;
+  m.impl_->scorer = infer::hrv_record_scorer(engine::default_hrv_model(), "");
   return m;
 }
 
 std::string Model::architecture() const {
-  return impl_->scorer->arch();
+  return impl_->scorer->provenance().value("arch", std::string("?"));
 }
 
 std::string Model::input() const {
-  return features::to_string(impl_->scorer->features().input);
+  const auto p = impl_->scorer->provenance();
+  if (p.contains("features") && p["features"].is_object())
+    return p["features"].value("input", std::string("?"));
+  return "hrv";
 }
 
 std::string Model::data_source() const {
-  return impl_->scorer->metadata().value("data_source", std::string("unknown"));
+  return impl_->scorer->provenance().value("data_source", std::string("unknown"));
 }
 
 std::string Model::checksum() const {
-  return impl_->scorer->checksum();
+  return impl_->scorer->provenance().value("checksum_fnv1a64", std::string());
+}
+
+std::vector<std::string> Model::meaning() const {
+  infer::RecordRisk r;
+  r.model = impl_->scorer->provenance();
+  return infer::meaning_lines(r);
 }
 
 RecordScore score_record(const Model& model, const std::filesystem::path& record,
@@ -83,7 +105,7 @@ RecordScore score_record(const Model& model, const std::filesystem::path& record
   po.quality.flat_window_s = options.flat_window_s;
   po.quality.flat_range_mv = options.flat_range_mv;
   po.quality.saturation_fraction = options.saturation_fraction;
-  const auto r = infer::predict_record(ModelAccess::scorer(model), record, po);
+  const auto r = ModelAccess::scorer(model).score(record, po);
   RecordScore out{r.record, r.onset_s, {}};
   for (const auto& m : r.minutes)
     out.minutes.push_back({m.minute, m.start_s, m.minutes_before_onset, m.quality(), m.risk});

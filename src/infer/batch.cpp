@@ -68,16 +68,6 @@ std::string output_stem(const std::string& record, std::set<std::string>& used) 
   return name;
 }
 
-std::string model_comment(const engine::Scorer& m, const std::string& file) {
-  const auto j = provenance(m);
-  std::string line = "model " + j.value("arch", std::string("?")) + " trained on " +
-                     (j.value("simulated", false) ? "SIMULATED data: " : "") +
-                     j.value("data_source", std::string("unknown data")) + "; scored by " +
-                     j.value("scored_by", std::string("?")) + "; model file " + file;
-  if (!m.checksum().empty()) line += " (checksum " + m.checksum() + ")";
-  return printable(line, 2000);
-}
-
 std::string alarm_comment(const AlarmConfig& a) {
   char buf[160];
   std::snprintf(buf, sizeof buf,
@@ -105,7 +95,8 @@ struct BatchRecord {
             &row.unlike_training, &row.above_threshold};
   }
   std::vector<std::optional<double>*> values() {
-    return {&row.max_risk, &row.mean_risk, &row.first_alarm_s};
+    return {&row.max_risk, &row.mean_risk, &row.first_alarm_s, &row.vf_onset_s,
+            &row.minutes_before_onset};
   }
 
   std::string pack() {
@@ -148,14 +139,12 @@ struct BatchRecord {
   }
 };
 
-std::string score_for_batch(const engine::Scorer& model, const BatchOptions& o,
-                            const fs::path& rec) {
+std::string score_for_batch(const RecordScorer& model, const BatchOptions& o, const fs::path& rec) {
   BatchRecord b;
   try {
     auto options = o.predict;
     options.allow_nothing_scored = true;  // a record with nothing to score is a result
-    auto r = predict_record(model, rec, options);
-    r.model["file"] = o.model_file;
+    auto r = model.score(rec, options);
     b.table = to_csv(r, &o.alarm);
     const auto bytes = io::encode_annotations(risk_annotations(r, r.frame_fs_hz, o.alarm));
     b.risk.assign(bytes.begin(), bytes.end());
@@ -172,7 +161,7 @@ std::string score_for_batch(const engine::Scorer& model, const BatchOptions& o,
 
 }  // namespace
 
-BatchResult predict_batch(const engine::Scorer& model, const BatchOptions& o,
+BatchResult predict_batch(const RecordScorer& model, const BatchOptions& o,
                           const std::vector<fs::path>& records, const fs::path& out,
                           const BatchEvents& events) {
   check_output_dir(out);
@@ -202,7 +191,7 @@ BatchResult predict_batch(const engine::Scorer& model, const BatchOptions& o,
         const auto table = out / (stem + ".csv"), risk = out / (stem + ".risk");
         if (writer) {
           for (const auto& f : {table, risk})
-            check_not_input(f, record_inputs(rec, o.model_file, o.predict.annotator));
+            check_not_input(f, record_inputs(rec, model.file(), o.predict.annotator));
           write_file_atomic(stage->path() / table.filename(), b.table);
           write_file_atomic(stage->path() / risk.filename(), b.risk);
         }
@@ -226,7 +215,7 @@ BatchResult predict_batch(const engine::Scorer& model, const BatchOptions& o,
   const std::vector<std::string> comments = {
       std::string("scapredict ") + kVersion + " predict: " + std::to_string(records.size()) +
           " records; P(SCD) per minute, uncalibrated",
-      model_comment(model, o.model_file), alarm_comment(o.alarm),
+      model.comment(), alarm_comment(o.alarm),
       "minutes_above_threshold: scored minutes with P >= T_on; per-minute tables in <record>.csv, "
       "WFDB NOTE annotations in <record>.risk"};
   result.summary = out / "cohort.csv";

@@ -15,6 +15,7 @@
 #include "infer/alarm.hpp"
 #include "infer/outputs.hpp"
 #include "infer/predict.hpp"
+#include "infer/record_scorer.hpp"
 
 namespace scapredict::infer {
 
@@ -33,15 +34,12 @@ std::vector<std::filesystem::path> expand_records(const std::vector<std::string>
 /// unique among `used` (which it joins).
 std::string output_stem(const std::string& record, std::set<std::string>& used);
 
-/// One line of provenance: the model, its training data, how it scores, its file and checksum.
-std::string model_comment(const engine::Scorer& m, const std::string& file);
 /// The alarm rule in words.
 std::string alarm_comment(const AlarmConfig& a);
 
 struct BatchOptions {
   PredictOptions predict;
   AlarmConfig alarm;
-  std::string model_file;  ///< as named by the user, for provenance
 };
 
 /// What the library cannot print itself.
@@ -61,7 +59,7 @@ struct BatchResult {
 /// Scores `records` into the new folder `out` (absent or empty). A record that fails is a row of
 /// cohort.csv that says why; the folder is committed all the same. Throws Error for an `out`
 /// that cannot be made, or a write that fails.
-BatchResult predict_batch(const engine::Scorer& model, const BatchOptions& options,
+BatchResult predict_batch(const RecordScorer& model, const BatchOptions& options,
                           const std::vector<std::filesystem::path>& records,
                           const std::filesystem::path& out, const BatchEvents& events);
 

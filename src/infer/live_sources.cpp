@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "infer/record_minutes.hpp"
 #include "io/annotation.hpp"
 #include "io/source.hpp"
 
@@ -24,10 +25,10 @@ void sleep_s(double s) {
 
 }  // namespace
 
-MonitorSummary monitor_record(const engine::Scorer& model, const std::filesystem::path& path,
-                              const std::string& channel, const FollowOptions& follow,
-                              dsp::QualityLimits limits, const AlarmConfig& alarm,
-                              const MonitorCallbacks& out) {
+MonitorSummary monitor_record(const RecordScorer& model, const std::filesystem::path& path,
+                              const std::string& channel, const std::string& annotator,
+                              const FollowOptions& follow, dsp::QualityLimits limits,
+                              const AlarmConfig& alarm, const MonitorCallbacks& out) {
   double idle = 0;
   auto open = [&]() -> std::unique_ptr<io::ChannelReader> {
     for (;;) {
@@ -43,14 +44,18 @@ MonitorSummary monitor_record(const engine::Scorer& model, const std::filesystem
   auto reader = open();
   const auto info = reader->info();
   limits.adc_limits_mv = info.range_mv;
-  std::optional<double> onset;
-  if (auto o = io::vf_onset(*info.wfdb_header, nullptr)) onset = o->seconds;
-  LiveMonitor mon(model, info.fs_hz, info.base_time, limits, alarm, onset);
+  RecordRisk found = record_shell(info);
+  found.model = model.provenance();
+  find_onset(path, info, annotator, found);
+  LiveMonitor mon(model.live_rows({info.base_time, found.onset_s, limits}), info.fs_hz, alarm);
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.6g Hz", info.fs_hz);
+  std::vector<std::string> warnings;
+  check_training_range(found, 0, warnings);
   if (out.start)
     out.start(path.string() + ", channel " + std::to_string(info.channel) + " (" + info.label +
-              ") at " + rate);
+                  ") at " + rate,
+              warnings);
   std::int64_t pos = 0;
   const std::int64_t chunk = 1 << 16;
   for (;;) {
@@ -79,22 +84,29 @@ MonitorSummary monitor_record(const engine::Scorer& model, const std::filesystem
     }
   }
   out.minutes(mon.finish());
-  return {info.fs_hz, info.gain_adu_per_mv, mon.pushed(), mon.unlike_training()};
+  return {info.fs_hz,     info.gain_adu_per_mv,  mon.pushed(), mon.unlike_training(),
+          found.recorder, found.simulated_record};
 }
 
-MonitorSummary monitor_raw(const engine::Scorer& model, int fd, const io::RawLayout& layout,
+MonitorSummary monitor_raw(const RecordScorer& model, int fd, const io::RawLayout& layout,
                            int channel, dsp::QualityLimits limits, const AlarmConfig& alarm,
                            const MonitorCallbacks& out) {
   layout.validate();
   if (layout.format != "f32") limits.adc_limits_mv = layout.range_mv();
-  LiveMonitor mon(model, layout.fs_hz, "", limits, alarm);
+  LiveMonitor mon(model.live_rows({"", std::nullopt, limits}), layout.fs_hz, alarm);
   if (out.start) {
     char what[200];
     std::snprintf(what, sizeof what,
                   "stdin, format %s, %.6g Hz, gain %.6g per mV, baseline %lld, channel %d of %d",
                   layout.format.c_str(), layout.fs_hz, layout.gain, layout.baseline, channel,
                   layout.channels);
-    out.start(what);
+    RecordRisk facts;
+    facts.model = model.provenance();
+    facts.fs_hz = layout.fs_hz;
+    facts.gain_adu_per_mv = layout.format == "f32" ? 0.0 : layout.gain;
+    std::vector<std::string> warnings;
+    check_training_range(facts, 0, warnings);
+    out.start(what, warnings);
   }
   const std::size_t frame = layout.frame_bytes();
   std::vector<std::uint8_t> buf(frame * 4096);
@@ -117,8 +129,9 @@ MonitorSummary monitor_raw(const engine::Scorer& model, int fd, const io::RawLay
   if (have != 0)
     throw Error("stdin: ends inside a frame (" + std::to_string(have) + " stray bytes of a " +
                 std::to_string(frame) + "-byte frame)");
-  return {layout.fs_hz, layout.format == "f32" ? 0.0 : layout.gain, mon.pushed(),
-          mon.unlike_training()};
+  return {layout.fs_hz, layout.format == "f32" ? 0.0 : layout.gain,
+          mon.pushed(), mon.unlike_training(),
+          "",           false};
 }
 
 }  // namespace scapredict::infer

@@ -1,6 +1,7 @@
 #pragma once
 // Scoring a recording while it is being made: samples are pushed as they arrive and each minute's
 // risk comes out as soon as no later sample can change it (docs/scoring.md, "monitor").
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "dsp/stream.hpp"
 #include "infer/alarm.hpp"
+#include "infer/minute_rows.hpp"
 #include "infer/predict.hpp"
 
 namespace scapredict::infer {
@@ -25,8 +27,11 @@ struct LiveMinute {
 
 class LiveMonitor {
  public:
-  /// `fs_hz`: the incoming samples' rate; `base_time`: "HH:MM:SS" of the first sample or empty;
-  /// `limits`: quality limits with the recorder's range when known; `onset_s`: a known VF onset.
+  /// `rows`: what turns minutes into rows (minute_rows.hpp: the model, the record's base time,
+  /// onset and quality limits); `fs_hz`: the incoming samples' rate.
+  LiveMonitor(std::unique_ptr<MinuteRows> rows, double fs_hz, AlarmConfig alarm);
+  /// A spectrum model: `base_time` "HH:MM:SS" of the first sample or empty, `limits` with the
+  /// recorder's range when known, `onset_s` a known VF onset.
   LiveMonitor(const engine::Scorer& model, double fs_hz, std::string base_time,
               dsp::QualityLimits limits, AlarmConfig alarm, std::optional<double> onset_s = {});
   /// The next samples (mV, NaN = invalid); returns the minutes that became final.
@@ -35,13 +40,13 @@ class LiveMonitor {
   std::vector<LiveMinute> finish();
   std::int64_t pushed() const { return assembler_.pushed(); }
   /// Scored minutes flagged unlike_training so far.
-  int unlike_training() const { return rater_.unlike_training(); }
+  int unlike_training() const { return rows_->unlike_training(); }
 
  private:
-  LiveMinute rate(dsp::StreamMinute&& minute);
+  void report(std::vector<MinuteRisk>&& rows, double t0_ms, std::vector<LiveMinute>& out);
   double fs_hz_;
   dsp::MinuteAssembler assembler_;
-  MinuteRater rater_;
+  std::unique_ptr<MinuteRows> rows_;
   Alarm alarm_;
 };
 

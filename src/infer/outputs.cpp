@@ -95,6 +95,9 @@ CohortRow summarise(const RecordRisk& r, const AlarmConfig& config) {
     }
   }
   if (row.scored > 0) row.mean_risk = sum / row.scored;
+  row.vf_onset_s = r.onset_s;
+  if (r.onset_s && row.first_alarm_s)
+    row.minutes_before_onset = (*r.onset_s - *row.first_alarm_s) / 60.0;
   return row;
 }
 
@@ -105,7 +108,7 @@ std::string cohort_csv(const std::vector<CohortRow>& rows,
   for (const auto& c : comments) o << "# " << c << "\r\n";
   o << "record,table,status,minutes,scored,ok,bridged,invalid,flat,saturated,after_onset,vf_like,"
        "unlike_training,max_risk,mean_risk,minutes_above_threshold,first_alarm_minute,"
-       "first_alarm_s\r\n";
+       "first_alarm_s,vf_onset_s,minutes_before_onset\r\n";
   auto opt = [&](const auto& v) {
     if (v) o << *v;
   };
@@ -113,7 +116,7 @@ std::string cohort_csv(const std::vector<CohortRow>& rows,
     o << csv_field(r.record) << "," << csv_field(r.table) << ","
       << csv_field(r.error.empty() ? "ok" : "failed: " + r.error);
     if (!r.error.empty()) {
-      o << ",,,,,,,,,,,,,,,\r\n";
+      o << ",,,,,,,,,,,,,,,,,\r\n";
       continue;
     }
     o << "," << r.minutes << "," << r.scored << "," << r.ok << "," << r.bridged << "," << r.invalid
@@ -126,6 +129,10 @@ std::string cohort_csv(const std::vector<CohortRow>& rows,
     opt(r.first_alarm);
     o << ",";
     opt(r.first_alarm_s);
+    o << ",";
+    opt(r.vf_onset_s);
+    o << ",";
+    opt(r.minutes_before_onset);
     o << "\r\n";
   }
   return o.str();

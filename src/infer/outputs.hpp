@@ -43,6 +43,9 @@ struct CohortRow {
   int above_threshold = 0;              ///< scored minutes with risk >= the alarm's T_on
   std::optional<int> first_alarm;       ///< minute at which the alarm first switched on
   std::optional<double> first_alarm_s;  ///< its start, seconds from the record start
+  std::optional<double> vf_onset_s;     ///< the record's VF onset, when it has one
+  /// Minutes from the first alarm's minute to the VF onset (the warning time), when both exist.
+  std::optional<double> minutes_before_onset;
 };
 CohortRow summarise(const RecordRisk& r, const AlarmConfig& alarm);
 /// RFC 4180 CSV with '#' comment lines first (provenance, alarm settings).

@@ -16,6 +16,8 @@
 #include "dsp/vf_like.hpp"
 #include "features/features.hpp"
 #include "infer/alarm.hpp"
+#include "infer/record_minutes.hpp"
+#include "infer/record_scorer.hpp"
 #include "io/annotation.hpp"
 #include "io/source.hpp"
 #include "scapredict/version.hpp"
@@ -39,44 +41,6 @@ int RecordRisk::scored() const {
 }
 
 namespace {
-
-constexpr std::size_t kVfWindow = 1024;  // 8 s at 128 Hz
-
-// "HH:MM:SS" of `base_time` + `offset_s`, wrapped at midnight; empty without a base time.
-std::string clock_time(const std::string& base_time, double offset_s) {
-  const auto base = io::parse_elapsed_time(base_time);
-  if (!base) return {};
-  const auto t = static_cast<long long>(std::floor(*base + offset_s)) % 86400;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", t / 3600, (t / 60) % 60, t % 60);
-  return buf;
-}
-
-// Flags of one minute (quality, onset, VF-like); true when it can be scored.
-bool assess_minute(const dsp::Segment& seg, double start_s, const std::optional<double>& onset_s,
-                   MinuteRisk& r) {
-  const auto& q = seg.quality;
-  if (q.invalid_samples > 0) r.flags.push_back("invalid=" + std::to_string(q.invalid_samples));
-  if (q.flat) r.flags.push_back("flat");
-  if (q.saturated) r.flags.push_back("saturated");
-  if (q.bridged) r.flags.push_back("bridged");
-  bool ok = q.usable();
-  if (onset_s && start_s + 60.0 > *onset_s) {
-    r.flags.push_back("after_onset");
-    ok = false;
-  }
-  if (q.invalid_samples == 0) {
-    const std::span<const double> x(seg.samples);
-    for (std::size_t s = 0; s + kVfWindow <= x.size(); s += kVfWindow) {
-      if (dsp::vf_like_window(x.subspan(s, kVfWindow), dsp::kAnalysisFsHz, kVfWindow).vf_like) {
-        r.flags.push_back("vf_like");
-        ok = false;
-        break;
-      }
-    }
-  }
-  return ok;
-}
 
 [[noreturn]] void nothing_to_score(const RecordRisk& r, const std::string& source) {
   std::map<std::string, int> by_flag;
@@ -219,7 +183,7 @@ std::vector<MinuteRisk> MinuteRater::rate(const std::vector<dsp::StreamMinute>& 
 }
 
 void check_training_range(const RecordRisk& r, int unlike_minutes, std::vector<std::string>& out) {
-  const auto& training = r.model["training_data"];
+  const auto training = r.model.value("training_data", nlohmann::json::object());
   const double fs = r.fs_hz, gain = r.gain_adu_per_mv;
   const int scored = r.scored();
   auto seen = [&](const char* key, double v) {
@@ -235,10 +199,21 @@ void check_training_range(const RecordRisk& r, int unlike_minutes, std::vector<s
     return o.str();
   };
   std::ostringstream w;
+  if (r.model_trained_on_simulated_data() && !r.simulated_record)
+    w << "the model was trained on SIMULATED data and scores a record the simulator did not "
+         "write (real or user data): its risk means nothing clinically; ";
   if (!seen("fs_hz", fs))
     w << "sampling rate " << fs << " Hz (training: " << list("fs_hz") << "); ";
   if (!seen("gain_adu_per_mv", gain))
     w << "gain " << gain << " adu/mV (training: " << list("gain_adu_per_mv") << "); ";
+  if (training.contains("recorders") && !r.recorder.empty()) {
+    const auto& known = training["recorders"];
+    if (std::find(known.begin(), known.end(), r.recorder) == known.end()) {
+      w << "recorder " << r.recorder << " (training:";
+      for (const auto& k : known) w << " [" << k.get<std::string>() << "]";
+      w << "); ";
+    }
+  }
   if (scored > 0 && 2 * unlike_minutes > scored)
     w << unlike_minutes << " of " << scored << " scored minutes have spectra unlike the training "
       << "minutes; ";
@@ -252,37 +227,10 @@ RecordRisk predict_record(const engine::Scorer& model, const std::filesystem::pa
                           const PredictOptions& options, const ProgressFn& progress) {
   const auto reader = io::open_channel(record, options.channel);
   const auto& info = reader->info();
-  RecordRisk out;
-  out.record = info.record;
-  out.format = info.format;
-  out.channel = std::to_string(info.channel) + (info.label.empty() ? "" : " (" + info.label + ")");
-  out.fs_hz = info.fs_hz;
-  out.frame_fs_hz = info.wfdb_header ? info.wfdb_header->fs_hz : info.fs_hz;
-  out.gain_adu_per_mv = info.gain_adu_per_mv;
+  RecordRisk out = record_shell(info);
   out.model = provenance(model);
-  const double duration = static_cast<double>(info.n_samples) / info.fs_hz;
-  if (duration < 60.0)
-    throw PredictError(info.source + ": nothing to score: the record lasts " +
-                       std::to_string(duration) + " s, less than one minute");
-  if (info.wfdb_header) {  // a VF onset from the header's comments or an annotation file
-    const auto& h = *info.wfdb_header;
-    std::vector<io::Annotation> anns;
-    const std::string ann =
-        options.annotator.empty() ? io::default_annotator(record).value_or("") : options.annotator;
-    if (!ann.empty()) {
-      anns = io::read_annotations(record, ann);
-      const auto& spec = h.signals[static_cast<std::size_t>(info.channel)];
-      io::check_annotations_fit(anns, info.n_samples / spec.samples_per_frame,
-                                io::annotation_path(record, ann).string());
-    }
-    if (auto o = io::vf_onset(h, ann.empty() ? nullptr : &anns)) {
-      out.onset_s = o->seconds;
-      out.onset_source = io::to_string(o->source);
-    }
-  } else if (!options.annotator.empty()) {
-    throw PredictError(info.source + ": --annotator applies to WFDB records only (this is " +
-                       info.format + ")");
-  }
+  require_a_minute(info);
+  find_onset(record, info, options.annotator, out);
   auto limits = options.quality;
   limits.adc_limits_mv = info.range_mv;
   const int threads = options.threads > 0
@@ -352,9 +300,14 @@ namespace {
 std::string model_line(const RecordRisk& r) {
   const auto& m = r.model;
   std::ostringstream o;
-  o << "model " << m.value("arch", std::string("?")) << " on "
-    << m["features"].value("input", std::string("?")) << " (" << m["features"].value("bins", 0)
-    << " bins), trained on " << (r.model_trained_on_simulated_data() ? "SIMULATED data: " : "")
+  o << "model " << m.value("arch", std::string("?")) << " on ";
+  if (m.contains("features") && m["features"].is_object())
+    o << m["features"].value("input", std::string("?")) << " (" << m["features"].value("bins", 0)
+      << " bins)";
+  else
+    o << "HRV of " << m.value("window_s", 0.0) / 60 << "-minute windows, beats "
+      << m.value("beats", std::string("?"));
+  o << ", trained on " << (r.model_trained_on_simulated_data() ? "SIMULATED data: " : "")
     << m.value("data_source", std::string("unknown data")) << "; scored by "
     << m.value("scored_by", std::string("?"));
   if (m.contains("file")) o << "; model file " << m.value("file", std::string());
@@ -368,12 +321,13 @@ std::string model_line(const RecordRisk& r) {
 std::string to_csv(const RecordRisk& r, const AlarmConfig* alarm) {
   std::ostringstream o;
   o.precision(10);
+  for (const auto& line : meaning_lines(r)) o << "# " << line << "\r\n";
+  for (const auto& w : r.warnings) o << "# warning: " << printable(w, 2000) << "\r\n";
   o << "# scapredict predict: record " << printable(r.record, 200)
-    << "; P(SCD) per minute, uncalibrated\r\n";
+    << "; risk per minute, uncalibrated\r\n";
   o << "# " << printable(model_line(r), 2000) << "\r\n";
   o << "# scapredict " << kVersion << "; " << r.format << " channel " << printable(r.channel, 80)
     << " at " << r.fs_hz << " Hz\r\n";
-  for (const auto& w : r.warnings) o << "# warning: " << printable(w, 2000) << "\r\n";
   std::optional<Alarm> state;
   if (alarm) {
     state.emplace(*alarm);
@@ -406,7 +360,7 @@ nlohmann::json to_json(const RecordRisk& r, const AlarmConfig* alarm) {
                       {"gain_adu_per_mv", r.gain_adu_per_mv},
                       {"model", r.model},
                       {"warnings", r.warnings},
-                      {"risk_is", "P(SCD) of the model, uncalibrated"}};
+                      {"risk_is", meaning_lines(r)}};
   j["vf_onset_s"] = r.onset_s ? nlohmann::json(*r.onset_s) : nlohmann::json(nullptr);
   if (r.onset_s) j["vf_onset_source"] = r.onset_source;
   std::optional<Alarm> state;

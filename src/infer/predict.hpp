@@ -51,6 +51,9 @@ struct RecordRisk {
   double fs_hz = 0;        ///< the scored channel's sampling rate
   double frame_fs_hz = 0;  ///< annotation time base: WFDB's frame rate, else fs_hz
   double gain_adu_per_mv = 0;
+  /// How the channel was recorded (io::recorder_signature; WFDB only, else empty).
+  std::string recorder;
+  bool simulated_record = false;  ///< a header comment says scapredict's simulator wrote it
   std::optional<double> onset_s;
   std::string onset_source;  ///< "header comment", "rhythm annotation", "VF marker"
   std::vector<MinuteRisk> minutes;
@@ -94,8 +97,9 @@ nlohmann::json provenance(const engine::Scorer& model);
 RecordRisk predict_record(const engine::Scorer& model, const std::filesystem::path& record,
                           const PredictOptions& options = {}, const ProgressFn& progress = {});
 
-/// Warnings when the record lies outside what the model saw in training (rate, gain, most scored
-/// minutes unlike the training minutes); appended to out.warnings.
+/// Warnings when the record lies outside what the model saw in training (a model trained on
+/// SIMULATED data scoring a record the simulator did not write; rate, gain or recorder; most
+/// scored minutes unlike the training minutes); appended to `out`.
 void check_training_range(const RecordRisk& r, int unlike_minutes, std::vector<std::string>& out);
 
 /// RFC 4180 CSV with '#' comment lines first (provenance, warnings); quality flags joined by ';'.

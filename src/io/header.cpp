@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -339,6 +340,24 @@ std::string format_header(const Header& h) {
   }
   for (const auto& c : h.comments) o << "# " << c << '\n';
   return o.str();
+}
+
+std::string recorder_signature(const Header& h, std::size_t channel) {
+  const auto& sg = h.signals.at(channel);
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%.6g Hz, format %d, %.6g adu/mV, %d bit, zero %lld", h.fs_hz,
+                sg.format, sg.adc_gain > 0 ? sg.adc_gain : 200.0, sg.adc_resolution,
+                static_cast<long long>(sg.adc_zero));
+  return buf;
+}
+
+bool written_by_simulator(const Header& h) {
+  for (const auto& c : h.comments)
+    if (c.rfind("scapredict simulated ", 0) == 0 ||
+        (c.rfind("scapredict: REAL beat times", 0) == 0 &&
+         c.find("SIMULATED recorder") != std::string::npos))
+      return true;
+  return false;
 }
 
 }  // namespace scapredict::io

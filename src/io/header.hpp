@@ -79,6 +79,15 @@ std::vector<std::filesystem::path> list_headers(const std::filesystem::path& dir
 
 /// Reads and parses the header of `record` (see header_path). Throws IoError when the header is
 /// missing, empty, binary or malformed.
+/// How signal `channel` was recorded, in one string that two records share only when their
+/// recorders store samples alike: "<fs> Hz, format <fmt>, <gain> adu/mV, <bits> bit, zero
+/// <adc_zero>" (gain 0 reads as WFDB's default 200). Requires channel < h.signals.size().
+std::string recorder_signature(const Header& h, std::size_t channel);
+
+/// True when a comment of `h` says scapredict's simulator wrote the record ("scapredict
+/// simulated ..." or "scapredict: REAL beat times ... SIMULATED recorder").
+bool written_by_simulator(const Header& h);
+
 Header read_header(const std::filesystem::path& record);
 
 /// Formats a header as WFDB text (the inverse of parse_header for the fields it holds).

@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "model/networks.hpp"
@@ -172,6 +173,30 @@ class DlibModel final : public Standardised {
   DlibModel(Standardiser s, Function f) : Standardised(std::move(s)), f_(std::move(f)) {}
 
  private:
+  nlohmann::json export_function() const override {
+    if constexpr (std::is_same_v<Function, SvmFunction>) {
+      const auto& d = f_.decision_funct;
+      nlohmann::json alpha = nlohmann::json::array(), basis = nlohmann::json::array();
+      for (long i = 0; i < d.alpha.size(); ++i) {
+        alpha.push_back(d.alpha(i));
+        std::vector<double> v(d.basis_vectors(i).begin(), d.basis_vectors(i).end());
+        basis.push_back(v);
+      }
+      return {"svm",
+              {{"kernel", "rbf: exp(-gamma |x - basis_i|^2)"},
+               {"decision", "f(x) = sum_i alpha_i k(x, basis_i) - b"},
+               {"probability", "1 / (1 + exp(platt_alpha f(x) + platt_beta))"},
+               {"gamma", d.kernel_function.gamma},
+               {"b", d.b},
+               {"alpha", alpha},
+               {"basis", basis},
+               {"platt_alpha", f_.alpha},
+               {"platt_beta", f_.beta}}};
+    } else {
+      return nullptr;
+    }
+  }
+
   std::vector<double> score(const Rows& z) const override {
     std::vector<double> p;
     p.reserve(z.size());

@@ -44,6 +44,11 @@ class TabularModel {
   virtual std::vector<double> predict_proba(const std::vector<std::vector<float>>& x) const = 0;
   /// Number of features per row.
   virtual std::size_t input_length() const = 0;
+  /// The fitted model as plain numbers, for a scorer without the training libraries
+  /// (engine/hrv_model.hpp): {"standardisation": {"mean", "sd"}, "svm": {"gamma", "b", "alpha",
+  /// "basis", "platt_alpha", "platt_beta"}}, every double as JSON writes it back exactly. Null for
+  /// the kinds that have no such export (all but the SVM).
+  virtual nlohmann::json export_weights() const { return nullptr; }
 };
 
 /// Fits a classifier of `kind` on `data` (y: 1 = SCD, 0 = normal) with the hyper-parameters of

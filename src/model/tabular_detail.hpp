@@ -130,11 +130,18 @@ class Standardised : public TabularModel {
     return p;
   }
   std::size_t input_length() const final { return scaler_.mean.size(); }
+  nlohmann::json export_weights() const final {
+    auto f = export_function();
+    if (f.is_null()) return nullptr;
+    return {{"standardisation", {{"mean", scaler_.mean}, {"sd", scaler_.sd}}}, {f.at(0), f.at(1)}};
+  }
 
  protected:
   explicit Standardised(Standardiser scaler) : scaler_(std::move(scaler)) {}
   /// P(SCD) for standardised rows (at least one).
   virtual std::vector<double> score(const Rows& z) const = 0;
+  /// [name, object] of the fitted function on standardised rows, or null (export_weights).
+  virtual nlohmann::json export_function() const { return nullptr; }
 
  private:
   Standardiser scaler_;

@@ -21,17 +21,21 @@ std::vector<std::string> patient_ids(const data::Cohort& c, const std::vector<in
 // new record with.
 nlohmann::json training_data(const data::Cohort& c, const data::RepetitionPlan& plan) {
   std::set<double> fs, gain;
+  std::set<std::string> recorders;
   auto add = [&](bool scd, const std::vector<int>& v) {
     for (int i : v) {
       const auto h = io::read_header(c.patient(scd, i).record);
       fs.insert(h.fs_hz);
-      if (!h.signals.empty()) gain.insert(h.signals.front().adc_gain);
+      if (h.signals.empty()) continue;
+      gain.insert(h.signals.front().adc_gain);
+      recorders.insert(io::recorder_signature(h, 0));
     }
   };
   add(true, plan.train_scd);
   add(false, plan.train_normal);
   return {{"fs_hz", std::vector<double>(fs.begin(), fs.end())},
-          {"gain_adu_per_mv", std::vector<double>(gain.begin(), gain.end())}};
+          {"gain_adu_per_mv", std::vector<double>(gain.begin(), gain.end())},
+          {"recorders", std::vector<std::string>(recorders.begin(), recorders.end())}};
 }
 
 }  // namespace

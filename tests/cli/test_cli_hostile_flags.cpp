@@ -373,11 +373,12 @@ std::vector<BadCase> model_cases() {
          return Args{"predict", e.arg("r"), "--model", e.arg("nosuch.spm")};
        },
        "nosuch.spm", "cannot open model file"},
-      {"predict_model_flag_missing", kNothing,
+      // Without --model the default model scores: the record is what is missing here.
+      {"predict_default_model_record_missing", kNothing,
        [](const Env& e) {
          return Args{"predict", e.arg("r")};
        },
-       "--model", "required"},
+       "r.hea", "header file not found"},
       {"predict_record_argument_missing", kModel,
        [](const Env& e) {
          return Args{"predict", "--model", e.model.string()};

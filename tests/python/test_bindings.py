@@ -2,7 +2,7 @@
 PYTHONPATH=build/python/python /usr/bin/python3 -m pytest -q tests/python
 
 Data: ../shared/physionet/mitdb/100 (skipped when absent). The bindings are compared with the
-command-line tools ($SCAPREDICT_CLI, $SCAPREDICT_SCORE as ctest sets them, else build/dev's). The
+command-line tool ($SCAPREDICT_CLI as ctest sets it, else build/dev's). The
 scoring test uses build/bench-compare/model.spm when present, else trains a tiny model with the
 CLI on a small simulated cohort.
 """
@@ -21,11 +21,9 @@ import scapredict
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MITDB = ROOT.parent / "shared" / "physionet" / "mitdb"
 REC100 = MITDB / "100"
-# ctest names the tools it built (SCAPREDICT_CLI, SCAPREDICT_SCORE); by hand, build/dev's.
+# ctest names the tool it built (SCAPREDICT_CLI); by hand, build/dev's.
 CLI = pathlib.Path(os.environ.get(
     "SCAPREDICT_CLI", ROOT / "build" / "dev" / "apps" / "scapredict" / "scapredict"))
-CLI_SCORE = pathlib.Path(os.environ.get(
-    "SCAPREDICT_SCORE", ROOT / "build" / "dev" / "apps" / "scapredict" / "scapredict-score"))
 MODEL = ROOT / "build" / "bench-compare" / "model.spm"
 
 
@@ -173,7 +171,14 @@ def test_minute_spectrum_resamples_like_the_cli():
 
 
 @need_mitdb
-def test_model_score_equals_scapredict_score_predict(model_path):
+def cli_risks(*args):
+    out = subprocess.run([str(CLI), "predict", *args], check=True, capture_output=True,
+                         text=True).stdout
+    return list(csv.DictReader(io.StringIO(
+        "\n".join(l for l in out.splitlines() if l and not l.startswith("#")))))
+
+
+def test_model_score_equals_scapredict_predict(model_path):
     m = scapredict.Model.load(str(model_path))
     assert m.arch in ("cnn1d", "mlp") and m.bins > 0
     r = m.score(str(REC100))
@@ -181,12 +186,9 @@ def test_model_score_equals_scapredict_score_predict(model_path):
     assert r["start_s"].tolist() == [60.0 * i for i in range(30)]
     assert len(r["quality"]) == 30 and r["risk"].dtype == np.float64
     assert np.isfinite(r["risk"]).any()
-    if not CLI_SCORE.exists():
-        pytest.skip("build/dev's scapredict-score not built: no comparison with the CLI")
-    out = subprocess.run([str(CLI_SCORE), "predict", "--model", str(model_path), str(REC100)],
-                         check=True, capture_output=True, text=True).stdout
-    rows = list(csv.DictReader(io.StringIO(
-        "\n".join(l for l in out.splitlines() if l and not l.startswith("#")))))
+    if not CLI.exists():
+        pytest.skip("build/dev's scapredict not built: no comparison with the CLI")
+    rows = cli_risks("--model", str(model_path), str(REC100))
     assert len(rows) == 30
     assert [row["quality"] for row in rows] == r["quality"]
     got = ["" if np.isnan(v) else f"{v:.10g}" for v in r["risk"]]
@@ -194,6 +196,23 @@ def test_model_score_equals_scapredict_score_predict(model_path):
 
 
 @need_mitdb
+@need_mitdb
+def test_the_default_model_says_what_it_is_and_scores_as_the_cli():
+    m = scapredict.Model.default()
+    assert m.arch == "hrv-svm" and m.bins == 0
+    assert "does NOT indicate imminent VF" in m.meaning[0]
+    assert m.meaning[1].startswith("leave-one-patient-out AUROC 0.")
+    r = m.score(str(REC100))
+    assert r["minute"].tolist() == list(range(30))
+    assert r["quality"][:4] == ["hrv_window_incomplete"] * 4
+    assert np.isfinite(r["risk"]).sum() > 20
+    if not CLI.exists():
+        pytest.skip("build/dev's scapredict not built: no comparison with the CLI")
+    rows = cli_risks(str(REC100))
+    assert [row["quality"] for row in rows] == r["quality"]
+    assert ["" if np.isnan(v) else f"{v:.10g}" for v in r["risk"]] == [row["risk"] for row in rows]
+
+
 def test_score_frame_needs_pandas_or_gives_a_frame(model_path):
     try:
         import pandas  # noqa: F401

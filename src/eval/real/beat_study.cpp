@@ -306,7 +306,12 @@ std::vector<LopoRun> run_lopo(Context& ctx, int window_min) {
     LopoRun run;
     run.classifier = model::to_string(ctx.cfg.classifiers[ci]);
     run.window_min = window_min;
-    const auto seed = ctx.seed(SeedUse::kBootstrap, 100 * ci + window_min);
+    // Seeded by the classifier's place among all kinds: a study of fewer classifiers gives
+    // each the interval the whole study gives it.
+    const auto& kinds = model::all_tabular_kinds();
+    const auto kind_index = static_cast<std::uint64_t>(
+        std::find(kinds.begin(), kinds.end(), ctx.cfg.classifiers[ci]) - kinds.begin());
+    const auto seed = ctx.seed(SeedUse::kBootstrap, 100 * kind_index + window_min);
     run.all = pooled(items[ci], ctx.cfg.bootstrap, seed);
     std::map<int, std::pair<std::vector<double>, std::vector<int>>> by_h;
     for (const auto& s : items[ci]) {
@@ -391,6 +396,27 @@ void validate(const data::BeatCohort& c, const BeatStudyConfig& cfg) {
 }
 
 }  // namespace
+
+std::vector<LopoRun> run_beat_lopo(const data::BeatCohort& c, const BeatStudyConfig& cfg,
+                                   int window_min, const ProgressFn& progress) {
+  validate(c, cfg);
+  const std::size_t n_patients = c.cohort.scd.size() + c.cohort.normal.size();
+  Context ctx{c, cfg, ProgressTracker(progress, "beats", "fold", n_patients), 0, {}};
+  return run_lopo(ctx, window_min);
+}
+
+model::Dataset all_patients_training_rows(const data::BeatCohort& c, const BeatStudyConfig& cfg,
+                                          int window_min, std::map<std::string, int>& unusable) {
+  validate(c, cfg);
+  WindowStore store(c, window_min, 0);
+  const auto all = data::plan_all_patients(c.cohort, cfg.protocol);
+  // The random normal minutes of run_lopo: the same stream, the training minutes drawn first.
+  std::mt19937_64 rng(derive_seed(cfg.run.seed, SeedUse::kNormalMinutes) + 1'000'000);
+  std::map<int, std::vector<int>> used;
+  const auto rows = resolve(store, all.train, rng, used);
+  for (const auto& [reason, n] : store.unusable) unusable[reason] += n;
+  return dataset(rows);
+}
 
 BeatStudyResult run_beat_study(const data::BeatCohort& c, const BeatStudyConfig& cfg,
                                const ProgressFn& progress) {

@@ -98,6 +98,19 @@ struct BeatStudyResult {
   nlohmann::json to_json() const;
 };
 
+/// The leave-one-patient-out analysis of one window length for every classifier of `config`,
+/// with the seeds run_beat_study gives it (the same numbers as its rows of `lopo`).
+std::vector<LopoRun> run_beat_lopo(const data::BeatCohort& cohort, const BeatStudyConfig& config,
+                                   int window_min, const ProgressFn& progress = {});
+
+/// Every patient's training minutes as rows of HRV features of `window_min`-minute windows
+/// (label 1 SCD, 0 normal): SCD minutes 1-10 before onset, each normal patient's random minutes
+/// drawn as the leave-one-patient-out analysis draws them; unusable minutes are left out and
+/// counted by reason into `unusable`.
+model::Dataset all_patients_training_rows(const data::BeatCohort& cohort,
+                                          const BeatStudyConfig& config, int window_min,
+                                          std::map<std::string, int>& unusable);
+
 /// Runs the whole study. One progress event per model fitted group (task "beats").
 BeatStudyResult run_beat_study(const data::BeatCohort& cohort, const BeatStudyConfig& config,
                                const ProgressFn& progress = {});
