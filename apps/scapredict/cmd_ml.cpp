@@ -14,10 +14,8 @@
 #include "data_dir.hpp"
 #include "eval/paper/evaluate.hpp"
 #include "eval/real/real_rhythm.hpp"
-#include "eval/real/real_study.hpp"
 #include "flags.hpp"
 #include "model/classifier_scorer.hpp"
-#include "report/real_report.hpp"
 #include "report/reproduce_report.hpp"
 #include "report/search_report.hpp"
 #include "stderr_progress.hpp"
@@ -119,44 +117,6 @@ void add_evaluate(CLI::App& app) {
   });
 }
 
-// reproduce --beats: the study on real SDDB/NSRDB beat annotations (REAL_REPORT.md).
-void run_beat_study(const std::string& dir, RunConfig run, bool repetitions_given,
-                    const std::string& out) {
-  if (out.empty()) throw CLI::ValidationError("--out", "required");
-  check_output_dir(out);
-  const auto cohort = data::load_beat_cohort(dir);
-  const auto cfg =
-      eval::real_study_config(cohort, dir, run.seed, repetitions_given ? run.repetitions : 0);
-  // The output directory is made (and its writability proven) before the long run; it is
-  // removed again when the run fails and it was not there before.
-  const bool existed = std::filesystem::exists(out);
-  create_output_dir(out);
-  try {
-    check_writable(std::filesystem::path(out) / "REAL_REPORT.md");
-  } catch (...) {
-    std::error_code ec;
-    if (!existed) std::filesystem::remove(out, ec);
-    throw;
-  }
-  std::cerr << "reproduce: " << cohort.cohort.source.description << "\n";
-  for (const auto& d : cohort.dropped) std::cerr << "reproduce: not in the study: " << d << "\n";
-  // The real-ECG experiment runs where the folder holds VFDB's records (../shared/physionet does).
-  eval::RealStudyOptions parts;
-  std::error_code ec;
-  if (std::filesystem::is_directory(std::filesystem::path(dir) / "vfdb", ec)) parts.ecg_dir = dir;
-  parts.real_rhythm = true;
-  if (repetitions_given) parts.repetitions = run.repetitions;
-  try {
-    const auto study = eval::run_real_study(cohort, cfg, out, stderr_progress(), parts);
-    if (workers().root()) report::write_real_report(study, out);  // one process writes
-  } catch (...) {
-    if (!existed) std::filesystem::remove(out, ec);  // only when still empty
-    throw;
-  }
-  std::cout << cohort.cohort.source.description << "\nreport written to " << out
-            << "/REAL_REPORT.md\n";
-}
-
 void add_reproduce(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("reproduce", "Run the paper's protocol and write results/REPORT.md");
@@ -182,7 +142,7 @@ void add_reproduce(CLI::App& app) {
                                    "reads beat annotations; --data and --onsets "
                                    "name signal records");
       const std::string dir = beats->empty() ? "../shared/physionet" : *beats;
-      run_beat_study(dir, *run, cmd->count("--repetitions") > 0, *out);
+      run_real_beats(dir, *run, cmd->count("--repetitions") > 0, *out);
       return;
     }
     check_output_dir(*out);

@@ -18,6 +18,10 @@ void add_download_command(CLI::App& app);
 
 /// train --beats DIR: the default HRV model from the beat annotations in `dir`, into `out`.
 void train_default_model(const std::string& dir, const std::string& out);
+/// reproduce --beats DIR: the study on the real beat annotations in `dir` into `out`
+/// (REAL_REPORT.md); `repetitions_given`: run.repetitions replaces the pre-registered 20.
+void run_real_beats(const std::string& dir, const RunConfig& run, bool repetitions_given,
+                    const std::string& out);
 
 /// --seed, --repetitions, --epochs, --threads into `run` (repetitions only when asked).
 void add_run_flags(CLI::App* cmd, RunConfig& run, bool repetitions);

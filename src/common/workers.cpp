@@ -91,6 +91,98 @@ std::vector<int> assign_units(std::size_t n, int processes, const std::vector<do
   return owner;
 }
 
+namespace {
+
+// One map_units call on several processes: the units' results as they arrive, taken in unit
+// order; the first failure anyone reported ends it on every process.
+class UnitMap {
+ public:
+  UnitMap(const Workers& w, std::size_t n,
+          const std::function<void(std::size_t, std::string&&)>& take)
+      : w_(w), n_(n), take_(take) {}
+
+  // Works this process's units of one round into `msg` (result or failure each).
+  void work(const std::vector<std::size_t>& units,
+            const std::function<std::string(std::size_t)>& work, MessageWriter& msg) const {
+    msg.u64(units.size());
+    for (const auto unit : units) {
+      msg.u64(unit);
+      try {
+        const DepthGuard guard;
+        auto result = work(unit);
+        msg.u64(0);
+        msg.str(result);
+      } catch (...) {
+        const auto failure = message_of(std::current_exception());
+        msg.u64(failure.second ? 1 : 2);
+        msg.str(failure.first);
+      }
+    }
+  }
+
+  // Exchanges this process's part; throws on every process the first failure anyone reported.
+  // Every part names the number of units, so processes that disagree on it stop together.
+  void exchange(MessageWriter& msg) {
+    msg.u64(n_);
+    msg.u64(take_error_ ? (take_error_->second ? 1 : 2) : 0);
+    msg.str(take_error_ ? take_error_->first : "");
+    const auto all = w_.all_gather(msg.take());
+    std::optional<std::pair<std::size_t, std::pair<std::string, bool>>> failed_unit;
+    std::optional<std::pair<std::string, bool>> failed_take;
+    bool disagree = false;
+    for (const auto& part : all) {
+      MessageReader in(part);
+      const auto k = in.u64();
+      for (std::uint64_t j = 0; j < k; ++j) {
+        const auto unit = in.u64();
+        const auto kind = in.u64();  // 0: a result; 1: an Error; 2: another failure
+        auto text = in.str();
+        if (unit >= n_) throw Error("workers: a unit out of range");
+        if (kind == 0)
+          waiting_.emplace(unit, std::move(text));
+        else if (!failed_unit || unit < failed_unit->first)
+          failed_unit = std::make_pair(unit, std::make_pair(std::move(text), kind == 1));
+      }
+      disagree = disagree || in.u64() != n_;
+      const auto te_kind = in.u64();
+      auto te = in.str();
+      if (te_kind != 0 && !failed_take) failed_take = std::make_pair(std::move(te), te_kind == 1);
+    }
+    if (disagree)
+      throw Error("workers: the processes disagree on the number of units (" + std::to_string(n_) +
+                  " here); do all see the same inputs?");
+    if (failed_take) rethrow(*failed_take);
+    if (failed_unit) rethrow(failed_unit->second);
+  }
+
+  // Takes the results that are next in unit order; a failing `take` is kept for the exchange.
+  void take_ready() {
+    while (!take_error_) {
+      auto it = waiting_.find(next_);
+      if (it == waiting_.end()) break;
+      try {
+        take_(next_, std::move(it->second));
+      } catch (...) {
+        take_error_ = message_of(std::current_exception());
+      }
+      waiting_.erase(it);
+      ++next_;
+    }
+  }
+
+  std::size_t taken() const { return next_; }
+
+ private:
+  const Workers& w_;
+  std::size_t n_;
+  const std::function<void(std::size_t, std::string&&)>& take_;
+  std::map<std::size_t, std::string> waiting_;  // results not yet taken (a later unit came first)
+  std::size_t next_ = 0;                        // the next unit to take
+  std::optional<std::pair<std::string, bool>> take_error_;  // this process's `take` failed
+};
+
+}  // namespace
+
 void map_units(const Workers& w, std::size_t n, const std::function<std::string(std::size_t)>& work,
                const std::function<void(std::size_t, std::string&&)>& take,
                const std::vector<double>& weights, std::size_t round) {
@@ -115,80 +207,22 @@ void map_units(const Workers& w, std::size_t n, const std::function<std::string(
   const std::size_t most = *std::max_element(count.begin(), count.end());
   const std::size_t per = round == 0 ? std::max<std::size_t>(most, 1) : round;
   const std::size_t rounds = most == 0 ? 0 : (most + per - 1) / per;
-
-  std::map<std::size_t, std::string> waiting;  // results not yet taken (a later unit came first)
-  std::size_t next = 0;                        // the next unit to take
-  std::optional<std::pair<std::string, bool>> take_error;  // this process's `take` failed
-  // Exchanges this process's part; throws on every process the first failure anyone reported.
-  // Every part names the number of units, so processes that disagree on it stop together.
-  auto exchange = [&](MessageWriter& msg) {
-    msg.u64(n);
-    msg.u64(take_error ? (take_error->second ? 1 : 2) : 0);
-    msg.str(take_error ? take_error->first : "");
-    const auto all = w.all_gather(msg.take());
-    std::optional<std::pair<std::size_t, std::pair<std::string, bool>>> failed_unit;
-    std::optional<std::pair<std::string, bool>> failed_take;
-    bool disagree = false;
-    for (const auto& part : all) {
-      MessageReader in(part);
-      const auto k = in.u64();
-      for (std::uint64_t j = 0; j < k; ++j) {
-        const auto unit = in.u64();
-        const auto kind = in.u64();  // 0: a result; 1: an Error; 2: another failure
-        auto text = in.str();
-        if (unit >= n) throw Error("workers: a unit out of range");
-        if (kind == 0)
-          waiting.emplace(unit, std::move(text));
-        else if (!failed_unit || unit < failed_unit->first)
-          failed_unit = std::make_pair(unit, std::make_pair(std::move(text), kind == 1));
-      }
-      disagree = disagree || in.u64() != n;
-      const auto te_kind = in.u64();
-      auto te = in.str();
-      if (te_kind != 0 && !failed_take) failed_take = std::make_pair(std::move(te), te_kind == 1);
-    }
-    if (disagree)
-      throw Error("workers: the processes disagree on the number of units (" + std::to_string(n) +
-                  " here); do all see the same inputs?");
-    if (failed_take) rethrow(*failed_take);
-    if (failed_unit) rethrow(failed_unit->second);
-  };
+  UnitMap map(w, n, take);
   for (std::size_t r = 0; r < rounds; ++r) {
-    MessageWriter msg;
     const std::size_t lo = std::min(r * per, mine.size()), hi = std::min(lo + per, mine.size());
-    msg.u64(hi - lo);
-    for (std::size_t j = lo; j < hi; ++j) {
-      const auto unit = mine[j];
-      msg.u64(unit);
-      try {
-        const DepthGuard guard;
-        auto result = work(unit);
-        msg.u64(0);
-        msg.str(result);
-      } catch (...) {
-        const auto failure = message_of(std::current_exception());
-        msg.u64(failure.second ? 1 : 2);
-        msg.str(failure.first);
-      }
-    }
-    exchange(msg);
-    while (!take_error) {
-      auto it = waiting.find(next);
-      if (it == waiting.end()) break;
-      try {
-        take(next, std::move(it->second));
-      } catch (...) {
-        take_error = message_of(std::current_exception());
-      }
-      waiting.erase(it);
-      ++next;
-    }
+    MessageWriter msg;
+    map.work({mine.begin() + static_cast<std::ptrdiff_t>(lo),
+              mine.begin() + static_cast<std::ptrdiff_t>(hi)},
+             work, msg);
+    map.exchange(msg);
+    map.take_ready();
   }
   // The last word: a `take` that failed in the last round.
   MessageWriter last;
   last.u64(0);
-  exchange(last);
-  if (next != n) throw Error("workers: " + std::to_string(n - next) + " units without a result");
+  map.exchange(last);
+  if (map.taken() != n)
+    throw Error("workers: " + std::to_string(n - map.taken()) + " units without a result");
 }
 
 void on_root(const Workers& w, const std::function<void()>& work) {

@@ -153,6 +153,33 @@ std::shared_ptr<EdfFile> open_file(const std::string& path) {
   return file;
 }
 
+// BDF starts with byte 0xFF ("\xffBIOSEMI"); EDFlib would read it, this tool does not.
+void check_first_byte(const fs::path& path) {
+  const std::string source = path.string();
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw IoError(source + ": cannot open the file");
+  const int first = std::fgetc(f);
+  std::fclose(f);
+  if (first == 0xff) throw IoError(source + ": BDF (24-bit) files are not supported");
+  if (first != '0') throw IoError(source + ": not an EDF file (version field is not \"0\")");
+}
+
+// The file-level fields EDFlib leaves to its caller: type, signal count, data records.
+template <typename Fail>
+void check_file_header(const edf_hdr_struct& h, const Fail& fail) {
+  if (h.filetype == EDFLIB_FILETYPE_BDF || h.filetype == EDFLIB_FILETYPE_BDFPLUS)
+    fail("BDF (24-bit) files are not supported");
+  if (h.filetype != EDFLIB_FILETYPE_EDF && h.filetype != EDFLIB_FILETYPE_EDFPLUS)
+    fail("unknown EDF file type " + std::to_string(h.filetype));
+  if (h.edfsignals < 1 || h.edfsignals > EDFLIB_MAXSIGNALS)
+    fail("the file has " + std::to_string(h.edfsignals) + " signals besides annotations");
+  if (h.datarecord_duration <= 0)
+    fail("data record duration " + std::to_string(h.datarecord_duration / 1e7) +
+         " s is not positive");
+  if (h.datarecords_in_file < 0)
+    fail("number of data records " + std::to_string(h.datarecords_in_file) + " is negative");
+}
+
 }  // namespace
 
 // EDF/EDF+ through EDFlib: EDFlib hides EDF+ "EDF Annotations" signals, so channel indexes and
@@ -164,15 +191,7 @@ std::shared_ptr<EdfFile> open_file(const std::string& path) {
 // a voltage unit.
 std::unique_ptr<ChannelReader> open_edf_channel(const fs::path& path, const std::string& channel) {
   const std::string source = path.string();
-  {
-    // BDF starts with byte 0xFF ("\xffBIOSEMI"); EDFlib would read it, this tool does not.
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw IoError(source + ": cannot open the file");
-    const int first = std::fgetc(f);
-    std::fclose(f);
-    if (first == 0xff) throw IoError(source + ": BDF (24-bit) files are not supported");
-    if (first != '0') throw IoError(source + ": not an EDF file (version field is not \"0\")");
-  }
+  check_first_byte(path);
 
   const std::lock_guard lock(edflib_mutex());
   // A refused channel drops `file` here, under the lock: the last owner closes the handle.
@@ -180,17 +199,7 @@ std::unique_ptr<ChannelReader> open_edf_channel(const fs::path& path, const std:
   const edf_hdr_struct* hdr = file->hdr.get();
   const auto fail = [&](const std::string& problem) { throw IoError(source + ": " + problem); };
 
-  if (hdr->filetype == EDFLIB_FILETYPE_BDF || hdr->filetype == EDFLIB_FILETYPE_BDFPLUS)
-    fail("BDF (24-bit) files are not supported");
-  if (hdr->filetype != EDFLIB_FILETYPE_EDF && hdr->filetype != EDFLIB_FILETYPE_EDFPLUS)
-    fail("unknown EDF file type " + std::to_string(hdr->filetype));
-  if (hdr->edfsignals < 1 || hdr->edfsignals > EDFLIB_MAXSIGNALS)
-    fail("the file has " + std::to_string(hdr->edfsignals) + " signals besides annotations");
-  if (hdr->datarecord_duration <= 0)
-    fail("data record duration " + std::to_string(hdr->datarecord_duration / 1e7) +
-         " s is not positive");
-  if (hdr->datarecords_in_file < 0)
-    fail("number of data records " + std::to_string(hdr->datarecords_in_file) + " is negative");
+  check_file_header(*hdr, fail);
 
   std::vector<std::string> labels;
   for (int i = 0; i < hdr->edfsignals; ++i) labels.push_back(trim(hdr->signalparam[i].label));

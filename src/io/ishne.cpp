@@ -110,6 +110,26 @@ class IshneChannel final : public ChannelReader {
   double mv_per_adu_ = 0;
 };
 
+// The CRC, over the fixed header and the variable-length block (read in pieces from `in`, which
+// stands just after the fixed header).
+template <typename Fail>
+void check_header_crc(const std::array<unsigned char, kFixedEnd>& h, std::int32_t var_len,
+                      std::ifstream& in, const Fail& fail) {
+  std::uint16_t crc = crc16_ccitt(h.data() + 10, kFixedEnd - 10);
+  std::array<unsigned char, 4096> piece{};
+  for (std::int64_t left = var_len; left > 0;) {
+    const auto n = std::min<std::int64_t>(left, piece.size());
+    if (!in.read(reinterpret_cast<char*>(piece.data()), n))
+      fail("cannot read the variable-length block");
+    crc = crc16_ccitt(piece.data(), static_cast<std::size_t>(n), crc);
+    left -= n;
+  }
+  const std::uint16_t stored = static_cast<std::uint16_t>(h[8] | h[9] << 8);
+  if (crc != stored)
+    fail("header CRC mismatch (file says " + std::to_string(stored) + ", header sums to " +
+         std::to_string(crc) + ")");
+}
+
 }  // namespace
 
 // ISHNE 1.0 (own reader, see above). The header CRC covers the fixed header and the variable-length
@@ -146,20 +166,7 @@ std::unique_ptr<ChannelReader> open_ishne_channel(const fs::path& path,
   if (var_offset != kFixedEnd)
     fail("variable-length block offset " + std::to_string(var_offset) + " is not 522");
 
-  // The CRC, over the fixed header and the variable-length block (read in pieces).
-  std::uint16_t crc = crc16_ccitt(h.data() + 10, kFixedEnd - 10);
-  std::array<unsigned char, 4096> piece{};
-  for (std::int64_t left = var_len; left > 0;) {
-    const auto n = std::min<std::int64_t>(left, piece.size());
-    if (!in.read(reinterpret_cast<char*>(piece.data()), n))
-      fail("cannot read the variable-length block");
-    crc = crc16_ccitt(piece.data(), static_cast<std::size_t>(n), crc);
-    left -= n;
-  }
-  const std::uint16_t stored = static_cast<std::uint16_t>(h[8] | h[9] << 8);
-  if (crc != stored)
-    fail("header CRC mismatch (file says " + std::to_string(stored) + ", header sums to " +
-         std::to_string(crc) + ")");
+  check_header_crc(h, var_len, in, fail);
 
   if (ecg_offset < kFixedEnd + var_len || ecg_offset > file_size)
     fail("ECG block offset " + std::to_string(ecg_offset) + " lies outside [" +

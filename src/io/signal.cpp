@@ -327,6 +327,35 @@ std::vector<std::int32_t> Record::read_adu_unchecked(int signal, std::int64_t st
   return read_window(signal, start, count, false);
 }
 
+namespace {
+
+// Bytes [begin, min(end, the file's size)) of `path` into a buffer allocated without zeroing (it
+// is overwritten before it is read); their count into `n`.
+std::unique_ptr<std::uint8_t[]> read_file_bytes(const fs::path& path, std::int64_t begin,
+                                                std::int64_t end, std::size_t& n) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path.string() + ": cannot open signal file");
+  const std::int64_t file_size = static_cast<std::int64_t>(fs::file_size(path));
+  n = static_cast<size_t>(std::max<std::int64_t>(0, std::min(file_size, end) - begin));
+  auto bytes = std::make_unique_for_overwrite<std::uint8_t[]>(n);
+  in.seekg(begin);
+  if (n > 0 && !in.read(reinterpret_cast<char*>(bytes.get()), static_cast<std::streamsize>(n)))
+    throw IoError(path.string() + ": read error");
+  return bytes;
+}
+
+// The header's checksum against the whole signal's samples.
+void verify_checksum(const std::string& source, int signal, const SignalSpec& spec, int format,
+                     const std::vector<std::int32_t>& samples) {
+  const int sum = checksum16(samples, format);
+  if (sum != *spec.checksum)
+    throw IoError(source + ": checksum mismatch in signal " + std::to_string(signal) + " (" +
+                  spec.description + "): header says " + std::to_string(*spec.checksum) +
+                  ", data sum to " + std::to_string(sum));
+}
+
+}  // namespace
+
 std::vector<std::int32_t> Record::read_window(int signal, std::int64_t start, std::int64_t count,
                                               bool verify) const {
   if (signal < 0 || signal >= header_.n_signals) {
@@ -358,19 +387,9 @@ std::vector<std::int32_t> Record::read_window(int signal, std::int64_t start, st
   const std::int64_t first_group = first_sample / L.group_samples;
   const std::int64_t end_group = (end_sample + L.group_samples - 1) / L.group_samples;
 
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path.string() + ": cannot open signal file");
-  const std::int64_t file_size = static_cast<std::int64_t>(fs::file_size(path));
-  const std::int64_t byte_begin = g.byte_offset + first_group * L.group_bytes;
-  const std::int64_t byte_end = std::min(file_size, g.byte_offset + end_group * L.group_bytes);
-  // Both buffers are overwritten before they are read: allocated without zeroing them.
-  const auto n_bytes = static_cast<size_t>(std::max<std::int64_t>(0, byte_end - byte_begin));
-  const auto bytes = std::make_unique_for_overwrite<std::uint8_t[]>(n_bytes);
-  in.seekg(byte_begin);
-  if (n_bytes > 0 &&
-      !in.read(reinterpret_cast<char*>(bytes.get()), static_cast<std::streamsize>(n_bytes))) {
-    throw IoError(path.string() + ": read error");
-  }
+  std::size_t n_bytes = 0;
+  const auto bytes = read_file_bytes(path, g.byte_offset + first_group * L.group_bytes,
+                                     g.byte_offset + end_group * L.group_bytes, n_bytes);
   const std::int64_t want = end_sample - first_sample;
   const auto stream = std::make_unique_for_overwrite<std::int32_t[]>(static_cast<size_t>(want));
   const std::int64_t got = decode_samples(
@@ -409,14 +428,8 @@ std::vector<std::int32_t> Record::read_window(int signal, std::int64_t start, st
       out[static_cast<size_t>(t * spf + k)] = (v == marker) ? kInvalidAdu : v;
     }
   }
-  if (verify && start == 0 && count == n_frames_ && spec.checksum && spec.skew == 0) {
-    const int sum = checksum16(out, g.format);
-    if (sum != *spec.checksum) {
-      throw IoError(header_.source + ": checksum mismatch in signal " + std::to_string(signal) +
-                    " (" + spec.description + "): header says " + std::to_string(*spec.checksum) +
-                    ", data sum to " + std::to_string(sum));
-    }
-  }
+  if (verify && start == 0 && count == n_frames_ && spec.checksum && spec.skew == 0)
+    verify_checksum(header_.source, signal, spec, g.format, out);
   return out;
 }
 

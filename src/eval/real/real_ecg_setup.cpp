@@ -222,34 +222,26 @@ std::vector<RiskTrace> risk_traces(const Group& pre, const Group& normal,
 
 }  // namespace
 
-PaperSetupResult run_real_ecg_paper_setup(const fs::path& dir, const PaperSetupConfig& c,
-                                          const ProgressFn& progress) {
-  const auto t0 = std::chrono::steady_clock::now();
-  PaperSetupResult r;
-  r.config = c;
-  r.dir = dir;
-  std::vector<VfRecord> vf;
-  const Group vfdb = pre_event_group(dir, "vfdb", c, r, vf);
-  const Group cudb = pre_event_group(dir, "cudb", c, r, vf);
-  const Group nsrdb = nsrdb_group(dir, r);
-  const Group mitdb = mitdb_group(dir, r);
-  const Group pre = vfdb.with(cudb), normal = nsrdb.with(mitdb);
-  if (pre.ids.size() < 4 || normal.ids.size() < 4)
-    throw data::DataError(dir.string() +
-                          ": experiment 3 needs at least 4 records with usable pre-event minutes "
-                          "(vfdb/, cudb/) and 4 with normal minutes (nsrdb-1min/, mitdb/)");
+namespace {
 
+// One comparison of experiment 3: its name, the two groups in words and as minutes, the question
+// it asks, and the features it uses.
+struct Planned {
+  std::string name, a_name, b_name, question;
+  const Group *a, *b;
+  features::FeatureConfig f;
+};
+
+// The comparisons of experiment 3 in the report's order (docs/real-ecg-method.md).
+std::vector<Planned> comparisons(const Group& vfdb, const Group& cudb, const Group& nsrdb,
+                                 const Group& mitdb, const Group& pre, const Group& normal,
+                                 const PaperSetupConfig& c) {
   auto band = features::FeatureConfig{};
   band.band_hz = c.band_hz;
   char band_name[64];
   std::snprintf(band_name, sizeof band_name, "band-limited %.1f-%.0f Hz spectrum", c.band_hz.first,
                 c.band_hz.second);
-  struct Planned {
-    std::string name, a_name, b_name, question;
-    const Group *a, *b;
-    features::FeatureConfig f;
-  };
-  std::vector<Planned> plan = {
+  return {
       {"pre-event vs normal (the paper's setup)",
        "VFDB + CUDB, minutes 1-5 before the event",
        "NSRDB first minutes + MIT-BIH normal-rhythm minutes",
@@ -290,6 +282,28 @@ PaperSetupResult run_real_ecg_paper_setup(const fs::path& dir, const PaperSetupC
        &cudb,
        {}},
   };
+}
+
+}  // namespace
+
+PaperSetupResult run_real_ecg_paper_setup(const fs::path& dir, const PaperSetupConfig& c,
+                                          const ProgressFn& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  PaperSetupResult r;
+  r.config = c;
+  r.dir = dir;
+  std::vector<VfRecord> vf;
+  const Group vfdb = pre_event_group(dir, "vfdb", c, r, vf);
+  const Group cudb = pre_event_group(dir, "cudb", c, r, vf);
+  const Group nsrdb = nsrdb_group(dir, r);
+  const Group mitdb = mitdb_group(dir, r);
+  const Group pre = vfdb.with(cudb), normal = nsrdb.with(mitdb);
+  if (pre.ids.size() < 4 || normal.ids.size() < 4)
+    throw data::DataError(dir.string() +
+                          ": experiment 3 needs at least 4 records with usable pre-event minutes "
+                          "(vfdb/, cudb/) and 4 with normal minutes (nsrdb-1min/, mitdb/)");
+
+  const auto plan = comparisons(vfdb, cudb, nsrdb, mitdb, pre, normal, c);
   const ProgressTracker tracker(progress, "real-ecg 3", "comparison", plan.size() + 1);
   std::size_t done = 0;
   for (const auto& p : plan) {
