@@ -26,13 +26,16 @@ set(allowed_eval_probes ${below_eval} eval_probes)
 set(allowed_eval_paper ${below_eval} eval_probes eval_paper)
 set(allowed_eval_real ${below_eval} eval_probes eval_real)
 set(allowed_eval_search ${below_eval} eval_search)
+# The alarm evaluation judges risk series: it needs the alarm rule (infer), no learning.
+set(allowed_eval_alarms common stats io dsp features engine infer eval_alarms)
 # The scoring core and what stands on it link no LibTorch: neither infer nor api may include
 # model/ (LibTorch networks and classifiers).
 set(allowed_infer common io dsp features engine infer)
-set(allowed_report ${below_eval} eval_beats eval_probes eval_paper eval_real eval_search infer report)
+set(allowed_report ${below_eval} eval_beats eval_probes eval_paper eval_real eval_search eval_alarms
+    infer report)
 set(allowed_api common io dsp features engine infer api)
 set(modules common io dsp stats sim data features engine model train eval_beats eval_probes
-    eval_paper eval_real eval_search infer report api net dist)
+    eval_paper eval_real eval_search eval_alarms infer report api net dist)
 
 set(problems "")
 file(GLOB_RECURSE files RELATIVE ${SOURCE_DIR}/src ${SOURCE_DIR}/src/*.hpp ${SOURCE_DIR}/src/*.cpp)

@@ -13,6 +13,8 @@ void add_audit_command(CLI::App& app);
 void add_beats_commands(CLI::App& app);
 /// hrv: heart-rate variability per window from beat annotations.
 void add_hrv_command(CLI::App& app);
+/// alarms: the alarm evaluation of risk series (docs/alarms.md).
+void add_alarms_command(CLI::App& app);
 /// download: a PhysioNet database (sddb, nsrdb, mitdb) into DIR/<db>/, verified (docs/download.md).
 void add_download_command(CLI::App& app);
 

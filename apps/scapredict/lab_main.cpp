@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_download_command(app);
   add_predict_command(app);
   add_monitor_command(app);
+  add_alarms_command(app);
   set_model_fallback(
       [](const std::string& path) { return scapredict::model::load_classifier_scorer(path); });
 #ifdef SCAPREDICT_HAVE_MPI

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   add_hrv_command(app);
   add_predict_command(app);
   add_monitor_command(app);
+  add_alarms_command(app);
   add_lab_placeholders(app);
   // A model the engine cannot score (a recurrent network) is scored by the lab, through LibTorch.
   set_model_fallback(

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
 #include "cli_harness.hpp"
 
 namespace scapredict::clitest {
@@ -168,6 +172,72 @@ TEST(DefaultModel, HrvAndCohortCarryMinutesBeforeOnset) {
     ASSERT_FALSE(row.at(1).empty()) << rec;
     EXPECT_NEAR(std::stod(row.at(2)), (std::stod(row.at(0)) - std::stod(row.at(1))) / 60.0, 1e-4)
         << rec;
+  }
+}
+
+}  // namespace
+}  // namespace scapredict::clitest
+
+namespace scapredict::clitest {
+namespace {
+
+TEST(AlarmsCli, JudgesAPredictBatchAndItsRiskAnnotationsAlike) {
+  SKIP_WITHOUT_PHYSIONET(root);
+  TempDir tmp;
+  const auto batch = tmp / "batch";
+  ASSERT_EQ(run_cli({"predict", (root / "vfdb").string(), "--out", batch.string()}).exit_code, 0);
+  const auto a = run_cli({"alarms", batch.string(), "--out", (tmp / "a").string(), "--sop", "25"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  // VFDB holds 8 records with VF (418 419 422 424 426 429 430 609).
+  EXPECT_EQ(a.out.rfind("Of 8 arrests, ", 0), 0u) << a.out;
+  const auto md = read_bytes(tmp / "a" / "ALARMS.md");
+  EXPECT_EQ(md.rfind("P(resembles the SDDB cohort", 0), 0u) << md.substr(0, 200);
+  const auto j = nlohmann::json::parse(read_bytes(tmp / "a" / "alarms.json"));
+  EXPECT_EQ(j["events"], 8);
+  EXPECT_EQ(j["settings"]["sop_min"], 25.0);
+  // The same risks as WFDB annotations beside copies of the records give the same numbers.
+  fs::create_directories(tmp / "recs");
+  for (const auto& e : fs::directory_iterator(root / "vfdb")) {
+    if (e.path().extension() != ".hea") continue;
+    const auto stem = e.path().stem().string();
+    for (const char* ext : {".hea", ".atr"})
+      fs::copy_file(root / "vfdb" / (stem + ext), tmp / "recs" / (stem + ext));
+    fs::copy_file(batch / (stem + ".risk"), tmp / "recs" / (stem + ".risk"));
+  }
+  const auto b =
+      run_cli({"alarms", (tmp / "recs").string(), "--out", (tmp / "b").string(), "--sop", "25"});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const auto k = nlohmann::json::parse(read_bytes(tmp / "b" / "alarms.json"));
+  for (const char* key : {"events", "events_warned", "false_alarms", "hours_monitored"})
+    EXPECT_EQ(j[key], k[key]) << key;
+}
+
+TEST(AlarmsCli, BadInputIsOneLineExitTwoAndNothingWritten) {
+  TempDir tmp;
+  put(tmp / "r.csv", "minute,start_s,risk\n0,0,0.1\n1,60,0.2\n");
+  put(tmp / "x.csv", "minute,start_s\n0,0\n");
+  put(tmp / "ev.csv", "record,onset_s\nnope,10\n");
+  const std::vector<std::pair<Args, std::string>> cases = {
+      {{"alarms", (tmp / "x.csv").string(), "--out", (tmp / "o").string()}, "no column 'risk'"},
+      {{"alarms", (tmp / "r.csv").string(), "--out", (tmp / "o").string(), "--sph", "0"}, "--sph"},
+      {{"alarms", (tmp / "r.csv").string(), "--out", (tmp / "o").string(), "--sop", "nan"},
+       "--sop"},
+      {{"alarms", (tmp / "r.csv").string(), "--out", (tmp / "o").string()},
+       "longer than the longest"},
+      {{"alarms", (tmp / "r.csv").string(), "--out", (tmp / "o").string(), "--events",
+        (tmp / "ev.csv").string(), "--sph", "0.1", "--sop", "0.5"},
+       "has no risk series"},
+      {{"alarms", (tmp / "r.csv").string(), (tmp / "r.csv").string(), "--out",
+        (tmp / "o").string()},
+       "named twice"},
+  };
+  for (const auto& [args, want] : cases) {
+    const auto r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 2) << want;
+    EXPECT_EQ(r.err.rfind("scapredict: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(want), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(tmp / "o")) << want;
   }
 }
 
