@@ -24,7 +24,7 @@ set(below_eval common stats io dsp sim data features engine model train)
 set(allowed_eval_beats common io eval_beats)
 set(allowed_eval_probes ${below_eval} eval_probes)
 set(allowed_eval_paper ${below_eval} eval_probes eval_paper)
-set(allowed_eval_real ${below_eval} eval_probes eval_real)
+set(allowed_eval_real ${below_eval} eval_probes eval_alarms infer eval_real)
 set(allowed_eval_search ${below_eval} eval_search)
 # The alarm evaluation judges risk series: it needs the alarm rule (infer), no learning.
 set(allowed_eval_alarms common stats io dsp features engine infer eval_alarms)

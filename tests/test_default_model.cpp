@@ -8,6 +8,7 @@
 
 #include "data/beat_cohort.hpp"
 #include "engine/hrv_model.hpp"
+#include "eval/real/alarm_study.hpp"
 #include "eval/real/beat_study.hpp"
 #include "eval/real/default_model.hpp"
 #include "infer/hrv_predict.hpp"
@@ -138,6 +139,34 @@ TEST(DefaultModel, RebuildsBitIdenticallyFromTheRealBeatAnnotations) {
                    << a.dump() << " vs " << b.dump();
   }
   EXPECT_EQ(text, committed) << "run `make model` and commit models/default-hrv.json";
+}
+
+}  // namespace
+
+namespace {
+
+// Alarms over whole real days (REAL_REPORT.md's section): every record scored by a model that
+// never saw its patient.
+TEST(RealAlarms, EveryRealDayIsScoredWithoutItsPatientAndJudgedAgainstChance) {
+  SKIP_WITHOUT_PHYSIONET(root);
+  const auto cohort = data::load_beat_cohort(root);
+  const auto e = eval::run_beat_alarms(cohort);
+  EXPECT_EQ(e.records.size(), cohort.cohort.scd.size() + cohort.cohort.normal.size());
+  EXPECT_EQ(e.summary.events, static_cast<int>(cohort.cohort.scd.size()));
+  EXPECT_GT(e.summary.hours_monitored, 300.0);  // 18 healthy days and the patients' hours
+  EXPECT_GE(e.summary.events_warned, 0);
+  EXPECT_LE(e.summary.events_warned, e.summary.events);
+  std::printf(
+      "%d of %d warned, %.2f FA/24h [%.2f, %.2f], in warning %.3f, alarm on %.3f; chance "
+      "pooled %.3f p %.3g, MC %.3f p %.3g, shuffled %.3f p %.3g, within %.3f p %.3g, "
+      "within MC %.3f p %.3g\n",
+      e.summary.events_warned, e.summary.events, e.summary.false_alarms_per_24h, e.summary.fa24_lo,
+      e.summary.fa24_hi, e.summary.time_in_warning, e.summary.alarm_on_fraction,
+      e.summary.pooled_analytic.sensitivity, e.summary.pooled_analytic.p_value,
+      e.summary.pooled_monte_carlo.sensitivity, e.summary.pooled_monte_carlo.p_value,
+      e.summary.shuffled_events.sensitivity, e.summary.shuffled_events.p_value,
+      e.summary.within_analytic.sensitivity, e.summary.within_analytic.p_value,
+      e.summary.within_monte_carlo.sensitivity, e.summary.within_monte_carlo.p_value);
 }
 
 }  // namespace

@@ -50,6 +50,7 @@ void run_real_beats(const std::string& dir, const RunConfig& run, bool repetitio
   std::error_code ec;
   if (std::filesystem::is_directory(std::filesystem::path(dir) / "vfdb", ec)) parts.ecg_dir = dir;
   parts.real_rhythm = true;
+  parts.alarms = true;
   if (repetitions_given) parts.repetitions = run.repetitions;
   try {
     const auto study = eval::run_real_study(cohort, cfg, out, stderr_progress(), parts);

@@ -39,6 +39,21 @@ std::string alarms_in_words(const eval::AlarmEvaluation& e) {
   return o.str();
 }
 
+std::string chance_table(const eval::AlarmSummary& s) {
+  std::ostringstream o;
+  o << "| random predictor | chance sensitivity | one-sided p |\n|---|---|---|\n";
+  auto row = [&](const char* name, const eval::Chance& ch) {
+    o << "| " << name << " | " << fmt("%.3f", ch.sensitivity) << " | " << p_text(ch.p_value)
+      << " |\n";
+  };
+  row("pooled, analytic: Poisson alarms at the pooled rate", s.pooled_analytic);
+  row("pooled, Monte Carlo: the same number of alarms at random minutes", s.pooled_monte_carlo);
+  row("events shuffled within each record, alarms kept", s.shuffled_events);
+  row("within each record, analytic: its own time in warning", s.within_analytic);
+  row("within each record, Monte Carlo: its alarms shifted at random", s.within_monte_carlo);
+  return o.str();
+}
+
 std::string alarms_markdown(const eval::AlarmEvaluation& e, const std::string& figure) {
   const auto& s = e.summary;
   const auto& c = e.config;
@@ -67,17 +82,7 @@ std::string alarms_markdown(const eval::AlarmEvaluation& e, const std::string& f
   o << "| median warning time | "
     << (s.median_warning_min ? fmt("%.1f min", *s.median_warning_min) : std::string("n/a"))
     << " |\n\n";
-  o << "## Against chance\n\n| random predictor | chance sensitivity | one-sided p "
-       "|\n|---|---|---|\n";
-  auto row = [&](const char* name, const eval::Chance& ch) {
-    o << "| " << name << " | " << fmt("%.3f", ch.sensitivity) << " | " << p_text(ch.p_value)
-      << " |\n";
-  };
-  row("pooled, analytic: Poisson alarms at the pooled rate", s.pooled_analytic);
-  row("pooled, Monte Carlo: the same number of alarms at random minutes", s.pooled_monte_carlo);
-  row("events shuffled within each record, alarms kept", s.shuffled_events);
-  row("within each record, analytic: its own time in warning", s.within_analytic);
-  row("within each record, Monte Carlo: its alarms shifted at random", s.within_monte_carlo);
+  o << "## Against chance\n\n" << chance_table(s);
   o << "\nThe pooled predictors answer \"does it beat an alarm that rings as often at random?\". "
        "A predictor that only tells patients apart (alarm on in the patients' records, off in the "
        "healthy ones) beats them by far while knowing nothing about when. The within-record "

@@ -15,6 +15,9 @@ std::string alarms_markdown(const eval::AlarmEvaluation& e, const std::string& f
 /// per 24 h; chance gives k0 (pooled) and k1 (within each record)".
 std::string alarms_in_words(const eval::AlarmEvaluation& e);
 
+/// The markdown table of the five chance predictors: sensitivity and one-sided p-value each.
+std::string chance_table(const eval::AlarmSummary& s);
+
 /// Writes ALARMS.md, alarms.json and alarms_sweep.png (when gnuplot is installed) into the
 /// folder `out`, which must be new or empty: built aside and renamed into place.
 void write_alarms_report(const eval::AlarmEvaluation& e, const std::filesystem::path& out);

@@ -6,6 +6,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "report/alarms_report.hpp"
 #include "report/plot.hpp"
 #include "scapredict/version.hpp"
 
@@ -365,6 +366,25 @@ std::string real_ecg_markdown(const eval::RealEcgResult& e) {
   return md.str();
 }
 
+static std::string alarms_section(const eval::AlarmEvaluation& e) {
+  std::ostringstream md;
+  md << "\n## Alarms over whole real days\n\n"
+     << "Every SDDB and NSRDB record scored minute by minute over its whole annotated span by "
+        "the default model's recipe (the pre-registered SVM on HRV of 5-minute windows), each "
+        "by a model trained without that patient (leave-one-patient-out), then judged as "
+        "docs/alarms.md describes: the alarm on after "
+     << e.config.alarm.consecutive << " scored minutes at P >= " << e.config.alarm.on << ", SPH "
+     << e.config.sph_min << " min, SOP " << e.config.sop_min << " min. The NSRDB "
+     << "days give the false alarms of real healthy days.\n\n"
+     << alarms_in_words(e) << "\n\n"
+     << chance_table(e.summary);
+  md << "\nThe pooled rows ask whether the alarm beats one that rings as often at random; the "
+        "within-record rows keep each record's own time in warning and ask whether it knows "
+        "when. Everything else, per record and per event, with the sweep over T_on: "
+        "alarms/ALARMS.md and alarms/alarms.json.\n\n";
+  return md.str();
+}
+
 std::string real_markdown(const eval::BeatStudyResult& r, const RealEcgSections& sections,
                           const fs::path& out) {
   const eval::RealEcgResult* ecg = sections.imminence;
@@ -401,6 +421,7 @@ std::string real_markdown(const eval::BeatStudyResult& r, const RealEcgSections&
   if (sections.paper_setup) md << paper_setup_markdown(*sections.paper_setup, out);
   if (sections.rhythm) md << real_rhythm_markdown(*sections.rhythm);
   if (ecg || sections.paper_setup || sections.rhythm) md << real_ecg_reading(sections);
+  if (sections.alarms) md << alarms_section(*sections.alarms);
   provenance_section(md, r);
   return md.str();
 }
@@ -408,11 +429,17 @@ std::string real_markdown(const eval::BeatStudyResult& r, const RealEcgSections&
 void write_real_report(const eval::BeatStudyResult& r, const RealEcgSections& sections,
                        const fs::path& out) {
   create_output_dir(out);
+  if (sections.alarms) {
+    std::error_code ec;
+    fs::remove_all(out / "alarms", ec);  // the folder of an earlier run in the same place
+    write_alarms_report(*sections.alarms, out / "alarms");
+  }
   const auto md = real_markdown(r, sections, out);
   auto j = r.to_json();
   if (sections.imminence) j["real_ecg"] = sections.imminence->to_json();
   if (sections.paper_setup) j["real_ecg_paper_setup"] = sections.paper_setup->to_json();
   if (sections.rhythm) j["real_rhythm"] = sections.rhythm->to_json();
+  if (sections.alarms) j["alarms"] = sections.alarms->to_json();
   j["version"] = kVersion;
   write_file_atomic(out / "real_results.json", json_text(j));
   write_file_atomic(out / "REAL_REPORT.md", md);
@@ -422,7 +449,7 @@ void write_real_report(const eval::RealStudyResult& s, const fs::path& out) {
   const auto* imminence = s.imminence ? &*s.imminence : nullptr;
   const auto* setup = s.paper_setup ? &*s.paper_setup : nullptr;
   const auto* rhythm = s.rhythm ? &*s.rhythm : nullptr;
-  write_real_report(s.beats, {imminence, setup, rhythm}, out);
+  write_real_report(s.beats, {imminence, setup, rhythm, s.alarms ? &*s.alarms : nullptr}, out);
 }
 
 }  // namespace scapredict::report

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "eval/alarms/alarms.hpp"
 #include "eval/real/beat_study.hpp"
 #include "eval/real/real_ecg.hpp"
 #include "eval/real/real_rhythm.hpp"
@@ -27,6 +28,7 @@ struct RealEcgSections {
   const eval::RealEcgResult* imminence = nullptr;       ///< experiment 2
   const eval::PaperSetupResult* paper_setup = nullptr;  ///< experiment 3
   const eval::RealRhythmResult* rhythm = nullptr;       ///< experiment 4
+  const eval::AlarmEvaluation* alarms = nullptr;        ///< alarms over whole real days
 };
 
 /// The markdown of REAL_REPORT.md with the real-ECG sections that are given; figures are drawn

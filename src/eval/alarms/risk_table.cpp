@@ -157,9 +157,11 @@ void apply_events_file(const fs::path& path, std::vector<RiskSeries>& series) {
       throw AlarmsError(where + ": record " + quote_field(f[0]) + " has two events");
   }
   if (header) throw AlarmsError(path.string() + ": no column names (record,onset_s)");
-  for (const auto& [record, t] : onsets) {
+  for (const auto& entry : onsets) {
+    const auto& record = entry.first;
+    const double t = entry.second;
     const auto it = std::find_if(series.begin(), series.end(),
-                                 [&](const RiskSeries& s) { return s.record == record; });
+                                 [&record](const RiskSeries& s) { return s.record == record; });
     if (it == series.end())
       throw AlarmsError(path.string() + ": record " + quote_field(record) + " has no risk series");
     if (t < 0 || t > it->start_s.back() + 60.0)

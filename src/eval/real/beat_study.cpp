@@ -406,7 +406,8 @@ std::vector<LopoRun> run_beat_lopo(const data::BeatCohort& c, const BeatStudyCon
 }
 
 model::Dataset all_patients_training_rows(const data::BeatCohort& c, const BeatStudyConfig& cfg,
-                                          int window_min, std::map<std::string, int>& unusable) {
+                                          int window_min, std::map<std::string, int>& unusable,
+                                          std::vector<int>* patient) {
   validate(c, cfg);
   WindowStore store(c, window_min, 0);
   const auto all = data::plan_all_patients(c.cohort, cfg.protocol);
@@ -415,6 +416,9 @@ model::Dataset all_patients_training_rows(const data::BeatCohort& c, const BeatS
   std::map<int, std::vector<int>> used;
   const auto rows = resolve(store, all.train, rng, used);
   for (const auto& [reason, n] : store.unusable) unusable[reason] += n;
+  if (patient)
+    for (const auto& r : rows)
+      patient->push_back(r.ref.scd ? r.ref.patient : 100000 + r.ref.patient);
   return dataset(rows);
 }
 

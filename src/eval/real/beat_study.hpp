@@ -106,10 +106,12 @@ std::vector<LopoRun> run_beat_lopo(const data::BeatCohort& cohort, const BeatStu
 /// Every patient's training minutes as rows of HRV features of `window_min`-minute windows
 /// (label 1 SCD, 0 normal): SCD minutes 1-10 before onset, each normal patient's random minutes
 /// drawn as the leave-one-patient-out analysis draws them; unusable minutes are left out and
-/// counted by reason into `unusable`.
+/// counted by reason into `unusable`. With `patient`, each row's patient is appended to it (an
+/// SCD patient's index, a normal one's index + 100000).
 model::Dataset all_patients_training_rows(const data::BeatCohort& cohort,
                                           const BeatStudyConfig& config, int window_min,
-                                          std::map<std::string, int>& unusable);
+                                          std::map<std::string, int>& unusable,
+                                          std::vector<int>* patient = nullptr);
 
 /// Runs the whole study. One progress event per model fitted group (task "beats").
 BeatStudyResult run_beat_study(const data::BeatCohort& cohort, const BeatStudyConfig& config,

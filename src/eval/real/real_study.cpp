@@ -1,6 +1,7 @@
 #include "eval/real/real_study.hpp"
 
 #include "common/error.hpp"
+#include "eval/real/alarm_study.hpp"
 
 namespace scapredict::eval {
 
@@ -26,7 +27,7 @@ BeatStudyConfig real_study_config(const data::BeatCohort& cohort, const std::str
 RealStudyResult run_real_study(const data::BeatCohort& cohort, const BeatStudyConfig& config,
                                const std::filesystem::path& work, const ProgressFn& progress,
                                const RealStudyOptions& options) {
-  RealStudyResult r{run_beat_study(cohort, config, progress), {}, {}, {}};
+  RealStudyResult r{run_beat_study(cohort, config, progress), {}, {}, {}, {}};
   if (options.ecg_dir) {
     RealEcgConfig ec;
     ec.seed = config.run.seed;
@@ -44,6 +45,7 @@ RealStudyResult run_real_study(const data::BeatCohort& cohort, const BeatStudyCo
     rc.work = work;
     r.rhythm = run_real_rhythm(cohort, rc, progress);
   }
+  if (options.alarms) r.alarms = run_beat_alarms(cohort, progress);
   return r;
 }
 

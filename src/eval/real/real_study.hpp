@@ -9,6 +9,7 @@
 
 #include "common/progress.hpp"
 #include "data/beat_cohort.hpp"
+#include "eval/alarms/alarms.hpp"
 #include "eval/real/beat_study.hpp"
 #include "eval/real/real_ecg.hpp"
 #include "eval/real/real_rhythm.hpp"
@@ -19,6 +20,7 @@ struct RealStudyOptions {
   /// Experiments 2 and 3 on this folder's vfdb/, cudb/, nsrdb-1min/ and mitdb/ records.
   std::optional<std::filesystem::path> ecg_dir;
   bool real_rhythm = false;  ///< experiment 4 on the beat cohort's beat times
+  bool alarms = false;       ///< alarms over whole days, leave-one-patient-out (docs/alarms.md)
   /// Repetitions of experiments 3 and 4 (0: the pre-registered 20).
   int repetitions = 0;
 };
@@ -28,6 +30,7 @@ struct RealStudyResult {
   std::optional<RealEcgResult> imminence;       ///< experiment 2
   std::optional<PaperSetupResult> paper_setup;  ///< experiment 3
   std::optional<RealRhythmResult> rhythm;       ///< experiment 4
+  std::optional<AlarmEvaluation> alarms;        ///< alarms over whole days (alarm_study.hpp)
 };
 
 /// The pre-registered configuration of the beat study for `cohort` (read from `dir`): every SCD
