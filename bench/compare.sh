@@ -81,6 +81,8 @@ run_n() {
 }
 
 run_n scapredict "$BIN" predict --model "$model" "$rec" --out "$OUT/scapredict.csv"
+# The built-in model (docs/default-model.md): QRS detection and HRV of 5-minute windows per minute.
+run_n scapredict-hrv "$BIN" predict "$rec" --out "$OUT/scapredict-hrv.csv"
 if ((have_lab)); then
   run_n scapredict-lab "$BIN_LAB" predict --model "$model" "$rec" --out "$OUT/scapredict-lab.csv"
 else
@@ -133,6 +135,7 @@ fs=$(awk 'NR == 1 {print $3; exit}' "$rec.hea")
   echo "|---|---|---|"
   row() { echo "| $1 | $(ms "${wall_med[$2]}") | $(mib "${rss_med[$2]}") |"; }
   row "scapredict predict" scapredict
+  row "scapredict predict, built-in HRV model (no Python counterpart)" scapredict-hrv
   if ((have_lab)); then row "scapredict-lab predict" scapredict-lab; fi
   row "python3 bench/python_reference.py" python
   row "start: /bin/true (floor of the measurement)" start-true
