@@ -1,5 +1,6 @@
 #include "infer/record_minutes.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <span>
@@ -84,8 +85,9 @@ void find_onset(const std::filesystem::path& record, const io::ChannelInfo& info
         annotator.empty() ? io::default_annotator(record).value_or("") : annotator;
     if (!ann.empty()) {
       anns = io::read_annotations(record, ann);
-      const auto& spec = h.signals[static_cast<std::size_t>(info.channel)];
-      io::check_annotations_fit(anns, info.n_samples / spec.samples_per_frame,
+      const auto c = static_cast<std::size_t>(info.channel);
+      const int spf = c < h.signals.size() ? h.signals[c].samples_per_frame : 1;
+      io::check_annotations_fit(anns, info.n_samples / std::max(spf, 1),
                                 io::annotation_path(record, ann).string());
     }
     if (auto o = io::vf_onset(h, ann.empty() ? nullptr : &anns)) {
