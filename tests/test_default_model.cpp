@@ -78,6 +78,18 @@ TEST(HrvModel, RefusesMalformedFilesWithTheirSource) {
   j = tiny_model();
   j.erase("provenance");
   expect_refused(j, "malformed HRV model file");
+  j = tiny_model();
+  j["training_distance_q99"] = -1.0;
+  expect_refused(j, "training_distance_q99 must be above 0");
+  j = tiny_model();
+  j["meaning"] = "";
+  expect_refused(j, "meaning must say");
+  j = tiny_model();
+  j["svm"]["platt_alpha"] = 1e308;
+  expect_refused(j, "out of range");
+  j = tiny_model();
+  j["provenance"]["leave_one_patient_out"] = {{"auroc", {{"mean", 7.0}, {"ci95", {0.8, 0.9}}}}};
+  expect_refused(j, "AUROC lies outside [0, 1]");
   EXPECT_THROW(engine::HrvModel::parse("{", "m.json"), engine::ModelError);
 }
 

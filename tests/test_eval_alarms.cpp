@@ -168,6 +168,9 @@ TEST(Alarms, ReadsTablesByColumnNameAndRefusesWhatIsNotOne) {
   refused("minute,start_s,risk\n0,0,nan\n", "not a finite number");
   refused("minute,start_s,risk\n0,60,0.1\n1,0,0.1\n", "out of order");
   refused("# only comments\n", "no column names");
+  refused("minute,start_s,risk\n0.5,0,0.1\n", "not a whole number");
+  refused("minute,start_s,risk,minutes_before_onset\n0,0,0.1,10\n1,60,0.1,3\n", "disagrees");
+  refused("minute,start_s,risk,minutes_before_onset\n0,0,0.1,-5\n", "before the first minute");
   // Events: a record without a risk series, an onset outside its record, a record twice.
   std::vector<RiskSeries> v = {s};
   scapredict::testing::write_text(d / "ev.csv", "record,onset_s\nr9,10\n");

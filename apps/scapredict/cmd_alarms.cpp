@@ -23,6 +23,7 @@ struct AlarmsFlags {
 };
 
 void run_alarms(const AlarmsFlags& f) {
+  if (f.out.empty()) throw CLI::ValidationError("--out", "empty");
   check_output_dir(f.out);
   auto series = eval::read_risk_inputs(f.inputs);
   if (!f.events.empty()) eval::apply_events_file(f.events, series);

@@ -90,7 +90,10 @@ void predict_batch(const infer::RecordScorer& model, const ScoreFlags& f,
 
 void add_predict_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "predict", "Risk of every minute of a recording; several records or a directory: a batch");
+      "predict",
+      "Risk of every minute of a recording (built-in model: resembles SDDB patients rather than "
+      "healthy subjects; separates patients, not moments); several records or a directory: a "
+      "batch");
   auto f = std::make_shared<ScoreFlags>();
   auto records = std::make_shared<std::vector<std::string>>();
   auto o = std::make_shared<OneRecordOutputs>();
@@ -99,8 +102,8 @@ void add_predict_command(CLI::App& app) {
       ->required();
   add_score_flags(cmd, *f);
   cmd->add_option("--annotator", f->options.annotator,
-                  "Annotator holding the VF onset (default: atr, else ari); for the default (HRV) "
-                  "model also the beats, instead of detecting them");
+                  "Annotator holding the VF onset (default: atr, else ari); when given, for an HRV "
+                  "model also the beats (without it the beats are detected)");
   cmd->add_option("--out", o->out,
                   "CSV (or .json) output, default stdout; for a batch the output directory");
   cmd->add_option("--plot", o->plot, "PNG risk timeline (one record)");

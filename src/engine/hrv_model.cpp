@@ -74,10 +74,13 @@ HrvModel HrvModel::parse(std::string_view text, const std::string& source) {
       if (!(s > 0)) throw ModelError(source + ": standardisation sd must be above 0");
     const auto& svm = j.at("svm");
     m.gamma_ = finite_number(svm.at("gamma"), source, "svm gamma");
-    if (!(m.gamma_ > 0)) throw ModelError(source + ": svm gamma must be above 0");
+    if (!(m.gamma_ > 0 && m.gamma_ <= 1e6))
+      throw ModelError(source + ": svm gamma must be in (0, 1e6]");
     m.b_ = finite_number(svm.at("b"), source, "svm b");
     m.platt_alpha_ = finite_number(svm.at("platt_alpha"), source, "svm platt_alpha");
     m.platt_beta_ = finite_number(svm.at("platt_beta"), source, "svm platt_beta");
+    if (std::abs(m.platt_alpha_) > 1e6 || std::abs(m.platt_beta_) > 1e6 || std::abs(m.b_) > 1e12)
+      throw ModelError(source + ": svm b or Platt scaling out of range");
     const auto& alpha = svm.at("alpha");
     const auto& basis = svm.at("basis");
     if (!alpha.is_array() || alpha.empty() || alpha.size() > kMaxSupportVectors)
@@ -90,11 +93,23 @@ HrvModel HrvModel::parse(std::string_view text, const std::string& source) {
       m.basis_.insert(m.basis_.end(), row.begin(), row.end());
     }
     m.q99_ = finite_number(j.at("training_distance_q99"), source, "training_distance_q99");
+    if (!(m.q99_ > 0)) throw ModelError(source + ": training_distance_q99 must be above 0");
     m.meaning_ = j.at("meaning").get<std::string>();
+    if (m.meaning_.empty() || m.meaning_.size() > 400)
+      throw ModelError(source + ": meaning must say in 1 to 400 characters what the number is");
     m.provenance_ = j.at("provenance");
     if (!m.provenance_.is_object()) throw ModelError(source + ": provenance is not an object");
-  } catch (const nlohmann::json::exception& e) {
-    throw ModelError(source + ": malformed HRV model file (" + printable(e.what(), 160) + ")");
+    const auto lopo = m.provenance_.value("leave_one_patient_out", nlohmann::json::object());
+    if (lopo.is_object() && lopo.contains("auroc")) {
+      for (const auto& v :
+           {lopo["auroc"].value("mean", 0.5), lopo["auroc"]["ci95"].at(0).get<double>(),
+            lopo["auroc"]["ci95"].at(1).get<double>()})
+        if (!(v >= 0 && v <= 1))
+          throw ModelError(source + ": the leave-one-patient-out AUROC lies outside [0, 1]");
+    }
+  } catch (const nlohmann::json::exception&) {
+    throw ModelError(source +
+                     ": malformed HRV model file (a field is missing or of the wrong type)");
   }
   m.checksum_ = fnv1a64_hex(text);
   return m;

@@ -212,12 +212,15 @@ BatchResult predict_batch(const RecordScorer& model, const BatchOptions& o,
   map_units(
       workers(), records.size(),
       [&](std::size_t i) { return score_for_batch(model, o, records[i]); }, take, {}, 1);
-  const std::vector<std::string> comments = {
-      std::string("scapredict ") + kVersion + " predict: " + std::to_string(records.size()) +
-          " records; P(SCD) per minute, uncalibrated",
-      model.comment(), alarm_comment(o.alarm),
-      "minutes_above_threshold: scored minutes with P >= T_on; per-minute tables in <record>.csv, "
-      "WFDB NOTE annotations in <record>.risk"};
+  RecordRisk what;
+  what.model = model.provenance();
+  std::vector<std::string> comments = meaning_lines(what);
+  comments.insert(comments.end(),
+                  {std::string("scapredict ") + kVersion + " predict: " +
+                       std::to_string(records.size()) + " records; risk per minute, uncalibrated",
+                   model.comment(), alarm_comment(o.alarm),
+                   "minutes_above_threshold: scored minutes with P >= T_on; per-minute tables in "
+                   "<record>.csv, WFDB NOTE annotations in <record>.risk"});
   result.summary = out / "cohort.csv";
   if (writer) {
     write_file_atomic(stage->path() / result.summary.filename(), cohort_csv(rows, comments));

@@ -117,7 +117,13 @@ RecordRisk predict_hrv_record(const engine::HrvModel& model, const fs::path& rec
   require_a_minute(info);
   find_onset(record, info, o.predict.annotator, out);
   std::optional<features::Beats> annotated;
-  if (!o.beats_annotator.empty()) annotated = features::read_beats(record, o.beats_annotator);
+  if (!o.beats_annotator.empty()) {
+    annotated = features::read_beats(record, o.beats_annotator);
+    if (annotated->t_s.empty())
+      throw PredictError(io::annotation_path(record, o.beats_annotator).string() +
+                         ": no beat annotations in it (rhythm labels only?); leave out "
+                         "--annotator to detect the beats");
+  }
   auto limits = o.predict.quality;
   limits.adc_limits_mv = info.range_mv;
   auto rows = hrv_rows(model, {info.base_time, out.onset_s, limits}, std::move(annotated));

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/text.hpp"
+#include "features/hrv.hpp"
 #include "infer/hrv_predict.hpp"
 
 namespace scapredict::infer {
@@ -106,6 +107,12 @@ std::unique_ptr<RecordScorer> spectrum_record_scorer(std::shared_ptr<const engin
 }
 
 std::unique_ptr<RecordScorer> hrv_record_scorer(engine::HrvModel model, std::string file) {
+  // The features are computed by features::hrv_window, in its order: a file naming others (or
+  // the same in another order) would be scored on the wrong numbers.
+  if (model.feature_names() != features::hrv_feature_names())
+    throw engine::ModelError((file.empty() ? std::string("default model") : file) +
+                             ": its features are not this scapredict's HRV features, in order "
+                             "(docs/hrv.md)");
   return std::make_unique<HrvScorer>(std::move(model), std::move(file));
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <random>
 
@@ -203,10 +204,14 @@ void AlarmEvalConfig::validate(double longest_min) const {
     throw AlarmsError("--sph: must be a finite number of minutes above 0");
   if (!std::isfinite(sop_min) || !(sop_min > 0))
     throw AlarmsError("--sop: must be a finite number of minutes above 0");
-  if (sph_min + sop_min > longest_min)
-    throw AlarmsError("--sop: SPH + SOP (" + std::to_string(sph_min + sop_min) +
-                      " min) is longer than the longest record's data (" +
-                      std::to_string(longest_min) + " min)");
+  if (sph_min + sop_min > longest_min) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "--sop: SPH + SOP (%g min) is longer than the longest record's data (%g min); "
+                  "give a shorter --sop for short records",
+                  sph_min + sop_min, longest_min);
+    throw AlarmsError(buf);
+  }
 }
 
 nlohmann::json AlarmEvalConfig::to_json() const {
@@ -263,7 +268,9 @@ AlarmEvaluation evaluate_alarms(const std::vector<RiskSeries>& series,
                                 const AlarmEvalConfig& config) {
   if (series.empty()) throw AlarmsError("RISK: no risk series");
   double longest = 0;
-  for (const auto& s : series) longest = std::max(longest, s.start_s.size() * 1.0);
+  for (const auto& s : series)  // the span of its minutes, gaps included
+    if (!s.start_s.empty())
+      longest = std::max(longest, (s.start_s.back() + 60.0 - s.start_s.front()) / 60.0);
   config.validate(longest);
   AlarmEvaluation e;
   e.config = config;

@@ -114,22 +114,35 @@ RiskSeries read_risk_csv(const fs::path& path) {
       if (i >= f.size()) throw AlarmsError(where + ": fewer fields than columns");
       return f[i];
     };
+    const double minute = number(field("minute"), where);
+    if (minute < 0 || minute != std::floor(minute) || minute > 1e9)
+      throw AlarmsError(where + ": minute " + quote_field(field("minute")) +
+                        " is not a whole number from 0");
     const double start = number(field("start_s"), where);
+    if (std::abs(start) > 1e12) throw AlarmsError(where + ": start_s out of range");
     const std::string r = field("risk");
     std::optional<double> risk;
     if (!r.empty() && r != "NA") {
       risk = number(r, where);
       if (*risk < 0 || *risk > 1) throw AlarmsError(where + ": risk " + r + " outside [0, 1]");
     }
-    if (col.count("minutes_before_onset") && !s.onset_s) {
+    if (col.count("minutes_before_onset")) {  // one onset: every row must agree with it
       const auto b = field("minutes_before_onset");
-      if (!b.empty() && b != "NA") s.onset_s = start + 60.0 * number(b, where);
+      if (!b.empty() && b != "NA") {
+        const double onset = start + 60.0 * number(b, where);
+        if (!s.onset_s) s.onset_s = onset;
+        if (std::abs(onset - *s.onset_s) > 1e-3)
+          throw AlarmsError(where +
+                            ": minutes_before_onset disagrees with the earlier rows' onset");
+      }
     }
     s.start_s.push_back(start);
     s.risk.push_back(risk);
   }
   if (col.empty()) throw AlarmsError(s.source + ": no column names (not a risk table)");
   check_risk_minutes(s, s.source);
+  if (s.onset_s && *s.onset_s < s.start_s.front())
+    throw AlarmsError(s.source + ": minutes_before_onset puts the onset before the first minute");
   return s;
 }
 

@@ -65,7 +65,7 @@ std::string build_default_hrv_model(const data::BeatCohort& cohort, const Progre
       {"window_s", 60.0 * kDefaultModelWindowMin},
       {"standardisation", weights.at("standardisation")},
       {"svm", weights.at("svm")},
-      {"training_distance_q99", 0.0},
+      {"training_distance_q99", 1.0},  // replaced below, from the training rows
       {"provenance",
        {{"data", data_name(cohort)},
         {"simulated", cohort.cohort.source.kind == "simulated"},
