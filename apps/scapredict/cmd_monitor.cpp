@@ -153,6 +153,8 @@ void add_monitor_command(CLI::App& app) {
       if (raw->fs_hz == 0) throw CLI::ValidationError("--fs", "required for samples on stdin");
       if (!f->options.annotator.empty())
         throw CLI::ValidationError("--annotator", "only for a record (stdin has no annotations)");
+      if (follow->follow)
+        throw CLI::ValidationError("--follow", "only for a record (stdin ends at its end)");
       const int channel = stdin_channel(f->options.channel, raw->channels);
       const auto s = infer::monitor_raw(*model, STDIN_FILENO, *raw, channel, f->options.quality,
                                         f->alarm, out.callbacks());

@@ -1,5 +1,6 @@
 // predict: the risk of every minute of one record, or of a batch (several records, a directory).
 // The model is opened by the scoring core (engine::open_scorer); no LibTorch here.
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -42,7 +43,9 @@ void predict_one(const infer::RecordScorer& model, const ScoreFlags& f, const st
   }
   auto r = model.score(record, f.options, throttled_progress());
   print_warnings(record, r.warnings);
-  const bool json = o.out.size() > 5 && o.out.substr(o.out.size() - 5) == ".json";
+  std::string ext = fs::path(o.out).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool json = ext == ".json";
   const std::string text =
       json ? json_text(infer::to_json(r, &f.alarm)) : infer::to_csv(r, &f.alarm);
   if (o.out.empty()) {

@@ -289,6 +289,11 @@ std::vector<BadCase> score_cases() {
          return Args{"monitor", "-", "--model", e.model.string(), "--fs", "250", "--channel", "1"};
        },
        "--channel", "stdin has channels 0 to 0"},
+      {"monitor_stdin_follow", kModel,
+       [](const Env& e) {
+         return Args{"monitor", "-", "--model", e.model.string(), "--fs", "250", "--follow"};
+       },
+       "--follow", "only for a record"},
       {"monitor_fs_nan", kModel,
        [](const Env& e) {
          return Args{"monitor", "-", "--model", e.model.string(), "--fs", "nan"};
