@@ -4,32 +4,21 @@
 // beats (qrs, bxb, hrv). The commands that train, and every run under an MPI launcher, are
 // handed to scapredict-lab beside it (lab.hpp).
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "cli_main.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
+#include "common/workers.hpp"
 #include "lab.hpp"
 #include "scapredict/version.hpp"
 #include "score_flags.hpp"
 
-namespace {
-
-// Open MPI, PMIx and MPICH launchers set these (as dist::launched_by_mpi reads them).
-bool under_mpi_launcher() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
-    if (std::getenv(v) != nullptr) return true;
-  return false;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace scapredict::cli;
   remember_argv(argv);
-  if (argc > 1 && (is_lab_command(argv[1]) || under_mpi_launcher())) {
+  if (argc > 1 && (is_lab_command(argv[1]) || scapredict::launched_by_mpi())) {
     try {
       exec_lab(argv);
     } catch (const scapredict::Error& e) {

@@ -53,7 +53,7 @@ int quieten() {
 }  // namespace
 
 int run_main_maybe_mpi(CLI::App& app, int argc, char** argv) {
-  if (!dist::launched_by_mpi()) return run_main(app, argc, argv);
+  if (!launched_by_mpi()) return run_main(app, argc, argv);
   std::unique_ptr<dist::MpiSession> session;
   try {
     session = std::make_unique<dist::MpiSession>(&argc, &argv);

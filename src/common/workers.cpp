@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -291,6 +292,14 @@ std::vector<double> unpack_doubles(const std::string& s) {
   std::vector<double> v(s.size() / sizeof(double));
   if (!v.empty()) std::memcpy(v.data(), s.data(), s.size());
   return v;
+}
+
+bool launched_by_mpi() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+    const char* v = std::getenv(name);
+    if (v != nullptr && *v != '\0') return true;
+  }
+  return false;
 }
 
 }  // namespace scapredict

@@ -89,4 +89,9 @@ class MessageReader {
   std::size_t pos_ = 0;
 };
 
+/// True when an MPI launcher started this process (mpirun's OMPI_COMM_WORLD_SIZE, PMIx's
+/// PMIX_RANK, PMI's PMI_RANK or PMI_SIZE, as under Slurm's srun), read from the environment
+/// without MPI: the lean scapredict hands such runs to scapredict-lab, which starts MPI.
+bool launched_by_mpi();
+
 }  // namespace scapredict

@@ -63,19 +63,9 @@ class MpiWorkers final : public Workers {
   int rank_ = 0, size_ = 1;
 };
 
-bool env_set(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0';
-}
-
 constexpr int kLineBytes = 1024;
 
 }  // namespace
-
-bool launched_by_mpi() {
-  return env_set("OMPI_COMM_WORLD_SIZE") || env_set("PMIX_RANK") || env_set("PMI_RANK") ||
-         env_set("PMI_SIZE");
-}
 
 // The work's communicator, and a second one for the ending, so that a process that ends early
 // cannot meet another's exchange of results.

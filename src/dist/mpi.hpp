@@ -11,10 +11,6 @@
 
 namespace scapredict::dist {
 
-/// True when the environment says an MPI launcher started this process (Open MPI's mpirun,
-/// PMIx or PMI, as under Slurm's srun).
-bool launched_by_mpi();
-
 /// MPI for one run: MPI_Init_thread (funneled: only the main thread calls MPI) on start, the
 /// processes as Workers, and the run's ending agreed between them.
 class MpiSession {
