@@ -196,17 +196,11 @@ void write_annotations(const fs::path& record, const std::string& annotator,
 class Model {
  public:
   static Model load(const fs::path& path) {
+    if (path.empty()) throw py::value_error("path: empty (Model.default() is the built-in model)");
     py::gil_scoped_release release;
-    std::error_code ec;
-    if (fs::is_regular_file(path, ec) && infer::is_hrv_model_file(path))
-      return Model(infer::hrv_record_scorer(engine::HrvModel::load(path.string()), path.string()));
-    std::shared_ptr<const engine::Scorer> s(engine::open_scorer(path));
-    auto rs = infer::spectrum_record_scorer(s, path.string());
-    return Model(std::move(rs), std::move(s));
+    return Model(infer::open_record_scorer(path));
   }
-  static Model default_model() {
-    return Model(infer::hrv_record_scorer(engine::default_hrv_model(), ""));
-  }
+  static Model default_model() { return Model(infer::open_record_scorer("")); }
 
   infer::RecordRisk predict(const fs::path& record, const py::object& channel, int threads,
                             const py::object& progress, const std::string& annotator) const {
@@ -261,9 +255,13 @@ class Model {
   std::string backend() const { return provenance().value("scored_by", std::string("?")); }
   std::string checksum() const { return provenance().value("checksum_fnv1a64", std::string()); }
   std::size_t input_length() const {
-    return spectrum_ ? features::input_length(spectrum_->features()) : 0;
+    const auto* s = scorer_->spectrum();
+    return s ? features::input_length(s->features()) : 0;
   }
-  std::size_t bins() const { return spectrum_ ? spectrum_->features().bins : 0; }
+  std::size_t bins() const {
+    const auto* s = scorer_->spectrum();
+    return s ? s->features().bins : 0;
+  }
   std::vector<std::string> meaning() const {
     infer::RecordRisk r;
     r.model = provenance();
@@ -271,12 +269,9 @@ class Model {
   }
 
  private:
-  explicit Model(std::unique_ptr<infer::RecordScorer> s,
-                 std::shared_ptr<const engine::Scorer> spectrum = {})
-      : scorer_(std::move(s)), spectrum_(std::move(spectrum)) {}
+  explicit Model(std::unique_ptr<infer::RecordScorer> s) : scorer_(std::move(s)) {}
   nlohmann::json provenance() const { return scorer_->provenance(); }
   std::shared_ptr<const infer::RecordScorer> scorer_;
-  std::shared_ptr<const engine::Scorer> spectrum_;  ///< the spectrum model, when it is one
 };
 
 }  // namespace

@@ -52,11 +52,8 @@ std::unique_ptr<engine::Scorer> open_model(const std::string& path) {
 }
 
 std::unique_ptr<infer::RecordScorer> open_record_scorer(const std::string& path) {
-  if (path.empty()) return infer::hrv_record_scorer(engine::default_hrv_model(), "");
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec) && infer::is_hrv_model_file(path))
-    return infer::hrv_record_scorer(engine::HrvModel::load(path), path);
-  return infer::spectrum_record_scorer(open_model(path), path);
+  return infer::open_record_scorer(
+      path, [](const std::filesystem::path& p) { return open_model(p.string()); });
 }
 
 void add_score_flags(CLI::App* cmd, ScoreFlags& f) {

@@ -57,19 +57,15 @@ Model& Model::operator=(Model&&) noexcept = default;
 Model::~Model() = default;
 
 Model Model::load(const std::filesystem::path& path) {
+  if (path.empty()) throw Error("model path: empty (Model::default_model() is the built-in one)");
   Model m;
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec) && infer::is_hrv_model_file(path))
-    m.impl_->scorer =
-        infer::hrv_record_scorer(engine::HrvModel::load(path.string()), path.string());
-  else
-    m.impl_->scorer = infer::spectrum_record_scorer(engine::open_scorer(path), path.string());
+  m.impl_->scorer = infer::open_record_scorer(path);
   return m;
 }
 
 Model Model::default_model() {
   Model m;
-  m.impl_->scorer = infer::hrv_record_scorer(engine::default_hrv_model(), "");
+  m.impl_->scorer = infer::open_record_scorer("");
   return m;
 }
 

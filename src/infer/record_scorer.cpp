@@ -42,6 +42,7 @@ class SpectrumScorer final : public RecordScorer {
     j["file"] = file_;
     return j;
   }
+  const engine::Scorer* spectrum() const override { return m_.get(); }
 
  private:
   std::shared_ptr<const engine::Scorer> m_;
@@ -122,6 +123,16 @@ bool is_hrv_model_file(const std::filesystem::path& path) {
   while (in.get(c))
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return c == '{';
   return false;
+}
+
+std::unique_ptr<RecordScorer> open_record_scorer(const std::filesystem::path& path,
+                                                 const SpectrumOpener& open_spectrum) {
+  if (path.empty()) return hrv_record_scorer(engine::default_hrv_model(), "");
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && is_hrv_model_file(path))
+    return hrv_record_scorer(engine::HrvModel::load(path.string()), path.string());
+  return spectrum_record_scorer(open_spectrum ? open_spectrum(path) : engine::open_scorer(path),
+                                path.string());
 }
 
 std::vector<std::string> meaning_lines(const RecordRisk& r) {

@@ -3,6 +3,7 @@
 // engine::Scorer (the DFT-CNN, the MLP), or HRV windows through an HRV model (the default
 // model). Batches, the CLI and the public API hold one of these.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ class RecordScorer {
   virtual std::unique_ptr<MinuteRows> live_rows(MinuteContext context) const = 0;
   /// The model's provenance for a result's header (as RecordRisk::model holds it).
   virtual nlohmann::json provenance() const = 0;
+  /// The spectrum model behind it, or nullptr for an HRV model.
+  virtual const engine::Scorer* spectrum() const { return nullptr; }
 };
 
 /// One line of provenance of a spectrum model: architecture, training data, how it scores, its
@@ -44,6 +47,17 @@ std::unique_ptr<RecordScorer> hrv_record_scorer(engine::HrvModel model, std::str
 
 /// True when the file at `path` is an HRV model file (JSON) rather than a model container.
 bool is_hrv_model_file(const std::filesystem::path& path);
+
+/// How a model container becomes a spectrum Scorer (engine::open_scorer by default; the tools
+/// that link LibTorch fall back to it for the recurrent networks).
+using SpectrumOpener =
+    std::function<std::unique_ptr<engine::Scorer>(const std::filesystem::path& path)>;
+
+/// The one way a model file is opened for scoring records: an HRV model file (JSON), else a
+/// model container through `open_spectrum`; `path` empty is the default model compiled in.
+/// Throws engine::ModelError or EngineError "<path>: <problem>".
+std::unique_ptr<RecordScorer> open_record_scorer(const std::filesystem::path& path,
+                                                 const SpectrumOpener& open_spectrum = {});
 
 /// The lines every result of `r` opens with: what the number is and what it separates (the
 /// model's meaning and its leave-one-patient-out AUROC), or, for a model trained on simulated
