@@ -25,14 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void warn_unlike(const RecordRisk& out, int unlike, std::vector<std::string>& warnings) {
-  const int scored = out.scored();
-  if (scored > 0 && 2 * unlike > scored)
-    warnings.push_back("record unlike the model's training data: " + std::to_string(unlike) +
-                       " of " + std::to_string(scored) +
-                       " scored minutes have HRV unlike the training windows");
-}
-
 // Beat annotations only (no signal file): every minute up to the header's end, scored from the
 // annotated beats; the only flags are the onset's and HRV's.
 RecordRisk predict_from_beats_only(const engine::HrvModel& model, const fs::path& record,
@@ -71,7 +63,7 @@ RecordRisk predict_from_beats_only(const engine::HrvModel& model, const fs::path
     score_hrv_window(model, beats, row, unlike);
     out.minutes.push_back(std::move(row));
   }
-  warn_unlike(out, unlike, out.warnings);
+  check_training_range(out, unlike, out.warnings);
   return out;
 }
 
@@ -141,7 +133,7 @@ RecordRisk predict_hrv_record(const engine::HrvModel& model, const fs::path& rec
     throw PredictError(info.source + ": nothing to score: no minute with a usable " +
                        std::to_string(static_cast<int>(model.window_s() / 60)) +
                        "-minute HRV window (" + std::to_string(out.minutes.size()) + " minutes)");
-  warn_unlike(out, rows->unlike_training(), out.warnings);
+  check_training_range(out, rows->unlike_training(), out.warnings);
   return out;
 }
 

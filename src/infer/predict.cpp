@@ -215,8 +215,9 @@ void check_training_range(const RecordRisk& r, int unlike_minutes, std::vector<s
     }
   }
   if (scored > 0 && 2 * unlike_minutes > scored)
-    w << unlike_minutes << " of " << scored << " scored minutes have spectra unlike the training "
-      << "minutes; ";
+    w << unlike_minutes << " of " << scored << " scored minutes have "
+      << (r.model.contains("window_s") ? "HRV unlike the training windows; "
+                                       : "spectra unlike the training minutes; ");
   std::string text = w.str();
   if (text.empty()) return;
   text.resize(text.size() - 2);
