@@ -40,6 +40,12 @@ void write_seeds(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "whole") << header << "\n" << trial << "\n" << paper << "\n";
   std::ofstream(dir / "cut") << header << "\n" << trial << "\n" << paper.substr(0, 30);
+  // Counters as floats past int's range: skipped, never cast.
+  std::ofstream(dir / "float-counters")
+      << header << "\n"
+      << R"({"method":"bo","outer":1e300,"index":-2.5e19,"u":[0,0,0,0,0,0,0,0,0],)"
+      << R"("candidate":{},"inner_auroc":0.5})"
+      << "\n";
   std::ofstream(dir / "cut-header") << header.substr(0, header.size() / 2);
   std::ofstream(dir / "other-search") << R"({"search":{"seed":2}})"
                                       << "\n"

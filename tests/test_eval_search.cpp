@@ -160,6 +160,14 @@ TEST(Search, TheJournalParserKeepsWholeLinesOfThisSearchOnly) {
   p = eval::parse_journal(
       whole + "[1,2]\n" + R"({"method":"bo","outer":0,"index":3,"u":[1]})" + "\n", key, 9, "j");
   EXPECT_EQ(p.entries.size(), 1u);
+  // Counters that are floats, text or past int's range are skipped, never cast (a float
+  // such as 1e300 cast to int is undefined behaviour).
+  for (const char* outer : {"1e300", "-1e300", "2.5", "4294967296", "\"0\""}) {
+    auto line = trial;
+    line.replace(line.find("\"outer\":0"), 9, std::string("\"outer\":") + outer);
+    p = eval::parse_journal(whole + line + "\n", key, 9, "j");
+    EXPECT_EQ(p.entries.size(), 1u) << outer;
+  }
   // A header cut before its end is a fresh journal; anything else is refused.
   EXPECT_EQ(eval::parse_journal(header.substr(0, 7), key, 9, "j").keep_bytes, 0u);
   EXPECT_EQ(eval::parse_journal("", key, 9, "j").keep_bytes, 0u);

@@ -1,5 +1,6 @@
 #include "features/features.hpp"
 
+#include "common/json_number.hpp"
 #include "dsp/dwt.hpp"
 #include "dsp/prepare.hpp"
 #include "dsp/spectrum.hpp"
@@ -39,8 +40,8 @@ FeatureConfig FeatureConfig::from_json(const nlohmann::json& j) {
   FeatureConfig f;
   try {
     f.input = parse_input_kind(j.at("input").get<std::string>());
-    f.bins = j.at("bins").get<std::size_t>();
-    f.dwt_levels = j.at("dwt_levels").get<int>();
+    f.bins = json_integer<std::size_t>(j, "bins");
+    f.dwt_levels = json_integer<int>(j, "dwt_levels");
     if (!j.at("band_hz").is_null())
       f.band_hz =
           std::make_pair(j["band_hz"].at(0).get<double>(), j["band_hz"].at(1).get<double>());

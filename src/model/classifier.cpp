@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/atomic_file.hpp"
+#include "common/json_number.hpp"
 #include "common/text.hpp"
 #include "model/networks.hpp"
 #include "scapredict/version.hpp"
@@ -68,11 +69,11 @@ void CnnSpec::validate(std::size_t length) const {
 CnnSpec CnnSpec::from_json(const nlohmann::json& j) {
   CnnSpec c;
   try {
-    c.filters = j.at("filters").get<int>();
-    c.kernel = j.at("kernel").get<int>();
-    c.stride = j.at("stride").get<int>();
-    c.pool = j.at("pool").get<int>();
-    c.dense = j.at("dense").get<int>();
+    c.filters = json_integer<int>(j, "filters");
+    c.kernel = json_integer<int>(j, "kernel");
+    c.stride = json_integer<int>(j, "stride");
+    c.pool = json_integer<int>(j, "pool");
+    c.dense = json_integer<int>(j, "dense");
     c.dropout = j.at("dropout").get<double>();
   } catch (const nlohmann::json::exception&) {
     throw engine::ModelError("cnn shape is not an object of numbers");
@@ -379,7 +380,7 @@ void Classifier::Impl::from_header(
   try {
     arch = parse_arch(h.at("arch"));
     features = features::FeatureConfig::from_json(h.at("features"));
-    length = h.at("input_length").get<std::size_t>();
+    length = json_integer<std::size_t>(h, "input_length");
     for (const char* k : {"mean", "sd"}) {
       for (const auto& v : h.at("normalisation").at(k))
         if (!v.is_number()) throw bad("corrupt model file (normalisation holds NaN or text)");

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "common/json_number.hpp"
 #include "common/workers.hpp"
 #include "engine/scorer.hpp"
 #include "train/experiment.hpp"
@@ -161,14 +162,14 @@ CompressionResult run_compression(const data::PreparedMinutes& pm, const RunConf
       workers(), reps, one_repetition,
       [&](std::size_t rep, std::string&& text) {
         const auto j = nlohmann::json::parse(text);
-        res.test_minutes += j.at("test_minutes").get<std::size_t>();
+        res.test_minutes += json_integer<std::size_t>(j, "test_minutes");
         for (const auto& v : j.at("variants")) {
           const auto name = v.at("name").get<std::string>();
           if (!by.count(name)) order.push_back(name);
           auto& s = by[name];
           if (rep == 0) {
-            s.weight_bytes = v.at("weight_bytes").get<std::size_t>();
-            s.macs = v.at("macs").get<std::size_t>();
+            s.weight_bytes = json_integer<std::size_t>(v, "weight_bytes");
+            s.macs = json_integer<std::size_t>(v, "macs");
             s.sparsity = double_from_json(v.at("sparsity"));
           }
           s.us.push_back(double_from_json(v.at("us")));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/json_number.hpp"
 #include "data/minutes.hpp"
 #include "train/experiment.hpp"
 
@@ -27,7 +28,7 @@ HeldOutResult evaluate_held_out(const data::Cohort& c, const model::Classifier& 
   if (!md.contains("protocol") || !md["protocol"].contains("seed"))
     throw engine::ModelError("model has no training protocol in its metadata");
   RunConfig run;
-  run.seed = md["protocol"]["seed"].get<std::uint64_t>();
+  run.seed = json_integer<std::uint64_t>(md["protocol"], "seed");
   run.repetitions = 1;
   const auto prepared = data::prepare_protocol(c, data::ProtocolConfig{}, run, progress);
   const auto& plan = prepared.plans.at(0);

@@ -17,6 +17,7 @@
 #include <tuple>
 
 #include "common/atomic_file.hpp"
+#include "common/json_number.hpp"
 #include "common/workers.hpp"
 #include "data/minutes.hpp"
 #include "eval/search/journal_file.hpp"
@@ -335,7 +336,7 @@ FoldSearch unpack_fold(const std::string& text, SearchMethod method, int fold,
     t.from_journal = tj.at("from_journal").get<bool>();
     fs.trials.push_back(t);
   }
-  fs.best = j.at("best").get<std::size_t>();
+  fs.best = json_integer<std::size_t>(j, "best");
   if (fs.best >= fs.trials.size()) throw Error("search: a fold's result lost its trials");
   auto& of = fs.fold;
   of.fold = fold;
@@ -343,10 +344,10 @@ FoldSearch unpack_fold(const std::string& text, SearchMethod method, int fold,
   of.inner_auroc = fs.trials[fs.best].inner_auroc;
   of.outer_auroc = double_from_json(j.at("outer_auroc"));
   of.outer_accuracy = double_from_json(j.at("outer_accuracy"));
-  of.test_patients = j.at("test_patients").get<int>();
-  of.test_minutes = j.at("test_minutes").get<int>();
-  fs.evaluated = j.at("evaluated").get<int>();
-  fs.from_journal = j.at("from_journal").get<int>();
+  of.test_patients = json_integer<int>(j, "test_patients");
+  of.test_minutes = json_integer<int>(j, "test_minutes");
+  fs.evaluated = json_integer<int>(j, "evaluated");
+  fs.from_journal = json_integer<int>(j, "from_journal");
   fs.seconds = double_from_json(j.at("seconds"));
   return fs;
 }

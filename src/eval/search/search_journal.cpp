@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/json_number.hpp"
 
 namespace scapredict::eval {
 
@@ -43,8 +44,8 @@ JournalText parse_journal(std::string_view text, const std::string& key, std::si
     try {
       JournalEntry e;
       e.method = j.at("method").get<std::string>();
-      e.outer = j.at("outer").get<int>();
-      e.index = j.at("index").get<int>();
+      e.outer = json_integer<int>(j, "outer");
+      e.index = json_integer<int>(j, "index");
       e.u = j.at("u").get<std::vector<double>>();
       e.candidate = j.at("candidate").dump();
       e.inner_auroc = j.at("inner_auroc").get<double>();
