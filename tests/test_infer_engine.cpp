@@ -116,6 +116,33 @@ TEST(Engine, OtherInputLengthsFoldTheSameWay) {
   }
 }
 
+TEST(Engine, Int8KernelEqualsThePlainLoopForEveryLengthAndTail) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> w8(-127, 127);
+  for (int n : {1, 7, 15, 16, 17, 31, 33, 64, 1000, 1024, 1027, 4099}) {
+    const std::size_t stride = static_cast<std::size_t>(n) + 3;  // rows not 16-aligned
+    std::vector<std::int8_t> w(8 * stride);
+    std::vector<std::int16_t> x(static_cast<std::size_t>(n));
+    for (auto& v : w) v = static_cast<std::int8_t>(w8(rng));
+    for (auto& v : x) v = static_cast<std::int16_t>(w8(rng));
+    // The extremes too: every product at +-127 * 127.
+    if (n == 4099) {
+      std::fill(w.begin(), w.end(), std::int8_t{-127});
+      std::fill(x.begin(), x.end(), std::int16_t{127});
+    }
+    std::int32_t r[8];
+    engine::int8_dot_rows8(w.data(), stride, x.data(), n, r);
+    for (int k = 0; k < 8; ++k) {
+      std::int64_t want = 0;
+      for (int i = 0; i < n; ++i)
+        want +=
+            std::int64_t{w[static_cast<std::size_t>(k) * stride + static_cast<std::size_t>(i)]} *
+            x[static_cast<std::size_t>(i)];
+      EXPECT_EQ(r[k], want) << "n " << n << " row " << k;
+    }
+  }
+}
+
 TEST(Engine, Int8StaysCloseAndPruningZeroesWhatItSays) {
   const Minutes& m = shared_minutes();
   const auto clf = fit(m, model::Arch::kCnn1d);

@@ -28,6 +28,12 @@ struct EngineLayer {
   float in_scale = 0;          ///< int8 input: x = q * in_scale (calibrated)
 };
 
+/// r[k] = sum over i < n of w[k * stride + i] * x[i], k < 8, exact in int32 (|x| <= 127 as the
+/// engine quantises it, n <= 2^17): the int8 layers' kernel, vectorised where the CPU has AVX2.
+/// Public for its test against the plain loop.
+void int8_dot_rows8(const std::int8_t* w, std::size_t stride, const std::int16_t* x, int n,
+                    std::int32_t* r);
+
 class Engine {
  public:
   enum class Arch { kCnn1d, kMlp };
