@@ -240,7 +240,10 @@ RecordRisk predict_record(const engine::Scorer& model, const std::filesystem::pa
   MinuteRater rater(model, info.base_time, out.onset_s, limits, threads);
   const auto total = dsp::whole_minutes(info.n_samples, info.fs_hz);
   const ProgressTracker tracker(progress, "predict", "minute", static_cast<std::size_t>(total));
-  const std::size_t batch_size = 32 * static_cast<std::size_t>(threads);
+  // Batches small enough that the minutes in flight (a batch being read, one waiting, one being
+  // rated: 30 kB of samples each) weigh little beside the program, so peak memory is the same
+  // for an hour as for a day; large enough to keep every thread busy.
+  const std::size_t batch_size = 8 * static_cast<std::size_t>(threads);
   auto rate_batch = [&](std::vector<dsp::StreamMinute>& batch) {
     for (auto& r : rater.rate(batch)) out.minutes.push_back(std::move(r));
     batch.clear();
@@ -258,8 +261,8 @@ RecordRisk predict_record(const engine::Scorer& model, const std::filesystem::pa
     if (!batch.empty()) rate_batch(batch);
   } else {
     // A pipeline: one thread reads and resamples while this one rates the batches it hands over
-    // (at most two batches wait, so memory stays bounded).
-    BatchQueue queue(2);
+    // (at most one batch waits, so memory stays bounded).
+    BatchQueue queue(1);
     std::exception_ptr producer_error;
     std::thread producer([&] {
       try {
