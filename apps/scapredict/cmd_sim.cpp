@@ -1,5 +1,7 @@
 // simulate: SDDB- and NSRDB-like databases with known truth.
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "commands.hpp"
 #include "common/atomic_file.hpp"
@@ -33,7 +35,8 @@ void add_sim_commands(CLI::App& app) {
       ->check(finite_range(0.02, 48));
   cmd->add_flag("--full", cfg->full,
                 "Real onset times, full pre-onset lengths, 24 h NSRDB records");
-  cmd->add_option("--threads", cfg->threads, "Worker threads")->check(whole_range(1, 256));
+  cmd->add_option("--threads", cfg->threads, "Worker threads (0: the machine's cores)")
+      ->check(whole_range(0, 256));
   cmd->add_option("--compare-real", *compare,
                   "Measure realism against ../shared/physionet-style data instead");
   cmd->callback([=] {
@@ -45,6 +48,8 @@ void add_sim_commands(CLI::App& app) {
     }
     if (out->empty()) throw CLI::RequiredError("--out");
     cfg->out = *out;
+    if (cfg->threads == 0)
+      cfg->threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 256);
     cfg->progress = stderr_progress();
     auto truth = sim::simulate(*cfg);
     std::cout << "SIMULATED data written to " << *out << ": " << truth["records"].size()

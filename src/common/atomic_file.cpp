@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/cleanup.hpp"
 #include "common/error.hpp"
 
 namespace scapredict {
@@ -18,6 +19,11 @@ void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> bytes
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   fs::path tmp = path;
   tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  note_unfinished(tmp);
+  struct Forget {
+    const fs::path& p;
+    ~Forget() { forget_unfinished(p); }
+  } forget{tmp};
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw Error(path.string() + ": cannot create file");
   bool ok = bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
@@ -27,7 +33,10 @@ void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> bytes
     fs::remove(tmp, ec);
     throw Error(path.string() + ": write failed (disk full?)");
   }
-  fs::rename(tmp, path, ec);
+  {
+    const auto lock = lock_unfinished();  // an interrupt removes tmp before or after, not during
+    fs::rename(tmp, path, ec);
+  }
   if (ec) {
     fs::remove(tmp, ec);
     throw Error(path.string() + ": cannot rename temporary file into place");
@@ -118,14 +127,18 @@ StagedDir::StagedDir(std::filesystem::path out, const std::string& why) : out_(s
                 (ec ? ec.message() : std::string("not a directory")) + ")");
   stage_ = parent / ("." + out_.filename().string() + ".staging." + std::to_string(::getpid()) +
                      "." + std::to_string(counter++));
-  if (!fs::create_directory(stage_, ec) || ec)
+  note_unfinished(stage_);
+  if (!fs::create_directory(stage_, ec) || ec) {
+    forget_unfinished(stage_);
     throw Error(out_.string() + ": cannot write beside it (" + ec.message() + ")");
+  }
 }
 
 StagedDir::~StagedDir() {
   if (committed_) return;
   std::error_code ec;
   std::filesystem::remove_all(stage_, ec);
+  forget_unfinished(stage_);
 }
 
 void StagedDir::commit() {
@@ -133,8 +146,12 @@ void StagedDir::commit() {
   std::error_code ec;
   if (fs::is_directory(out_, ec) && fs::is_empty(out_, ec)) fs::remove(out_, ec);
   ec.clear();
-  fs::rename(stage_, out_, ec);
+  {
+    const auto lock = lock_unfinished();  // an interrupt removes the stage before or after
+    fs::rename(stage_, out_, ec);
+  }
   if (ec) throw Error(out_.string() + ": cannot move the folder into place (" + ec.message() + ")");
+  forget_unfinished(stage_);
   committed_ = true;
 }
 

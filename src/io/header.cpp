@@ -296,10 +296,29 @@ std::vector<std::filesystem::path> list_headers(const std::filesystem::path& dir
   return out;
 }
 
+namespace {
+
+// "DIR: is a directory, not a record (a record is DIR/NAME, e.g. DIR/16265)".
+std::string directory_not_record(const std::filesystem::path& dir) {
+  std::string example;
+  try {
+    const auto headers = list_headers(dir);
+    if (!headers.empty())
+      example = ", e.g. " + (dir / headers.front().stem()).string() + "; it holds " +
+                std::to_string(headers.size()) + " header" + (headers.size() == 1 ? "" : "s");
+  } catch (const IoError&) {
+    // unreadable: no example
+  }
+  return dir.string() + ": is a directory, not a record (a record is DIR/NAME" + example + ")";
+}
+
+}  // namespace
+
 Header read_header(const std::filesystem::path& record) {
   auto path = header_path(record);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
+    if (std::filesystem::is_directory(record, ec)) throw IoError(directory_not_record(record));
     throw IoError(path.string() + ": header file not found");
   }
   std::string text = read_file(path);

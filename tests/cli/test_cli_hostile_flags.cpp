@@ -434,7 +434,8 @@ std::vector<BadCase> model_cases() {
        },
        "afile/risk.csv", "cannot"},
       // evaluate's other inputs
-      {"evaluate_model_flag_missing", kNothing, plain({"evaluate"}), "--model", "required"},
+      {"evaluate_model_flag_missing", kNothing, plain({"evaluate"}), "--model",
+       "required (a model file: `scapredict train --out MODEL.spm` trains one)"},
       {"evaluate_data_missing_directory", kModel,
        [](const Env& e) {
          return Args{"evaluate", "--model", e.model.string(), "--data", e.arg("nosuch")};
@@ -570,6 +571,21 @@ std::vector<BadCase> command_cases() {
       {"unknown_flag_of_inspect", kNothing, plain({"inspect", "--nosuch", "r"}), "--nosuch",
        "unexpected argument"},
       {"unknown_short_flag", kNothing, plain({"inspect", "-z", "r"}), "-z", "unexpected argument"},
+      // A misspelt flag gets the nearest one and a pointer to the command's --help.
+      {"misspelt_flag_gets_did_you_mean", kNothing, plain({"predict", "--modle", "m", "r"}),
+       "--modle", "unexpected argument (did you mean --model? scapredict predict --help"},
+      {"misspelt_out_of_simulate", kNothing, plain({"simulate", "--outt", "x"}), "--outt",
+       "did you mean --out? scapredict simulate --help"},
+      {"far_flag_gets_the_help_pointer_only", kNothing, plain({"inspect", "--zzzzzzzz", "r"}),
+       "--zzzzzzzz", "unexpected argument (scapredict inspect --help lists the flags)"},
+      // A directory named as a record says so, with an example of a record in it.
+      {"inspect_a_directory", kNothing,
+       [](const Env& e) {
+         fs::create_directories(e / "recs");
+         put(e / "recs" / "r1.hea", "r1 1 250 1000\nr1.dat 16 200 16 0 0 0 0 ECG\n");
+         return Args{"inspect", e.arg("recs")};
+       },
+       "recs", "is a directory, not a record (a record is DIR/NAME, e.g. "},
       {"inspect_record_missing", kNothing, plain({"inspect"}), "record", "required"},
       {"inspect_two_records", kNothing, plain({"inspect", "a", "b"}), "b", "unexpected argument"},
       {"inspect_annotator_missing_value", kNothing, plain({"inspect", "r", "--annotator"}),
