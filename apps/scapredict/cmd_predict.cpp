@@ -11,9 +11,11 @@
 #include "common/text.hpp"
 #include "common/workers.hpp"
 #include "engine/scorer.hpp"
+#include "eval/alarms/alarms.hpp"
 #include "infer/batch.hpp"
 #include "infer/outputs.hpp"
 #include "io/annotation.hpp"
+#include "report/html_page.hpp"
 #include "report/risk_plot.hpp"
 #include "score_flags.hpp"
 #include "stderr_progress.hpp"
@@ -30,13 +32,31 @@ void write_annotation_file(const fs::path& path, const infer::RecordRisk& r,
 }
 
 struct OneRecordOutputs {
-  std::string out, plot, annotations;
+  std::string out, plot, annotations, html;
 };
+
+report::PageOptions page_options(const ScoreFlags& f, bool batch) {
+  report::PageOptions p;
+  p.alarm = f.alarm;
+  p.channel = f.options.channel;
+  p.hourly = !batch;  // a batch's page holds fewer minutes per record, to stay small
+  if (batch) p.highest = 2, p.alarm_onsets = 2, p.before_onset = 2;
+  return p;
+}
+
+// The page's opening lines: what the risk is, and that the page is a view of these files.
+std::vector<std::string> page_lines(const infer::RecordScorer& model) {
+  infer::RecordRisk what;
+  what.model = model.provenance();
+  auto lines = infer::meaning_lines(what);
+  lines.push_back(model.comment());
+  return lines;
+}
 
 void predict_one(const infer::RecordScorer& model, const ScoreFlags& f, const std::string& record,
                  const OneRecordOutputs& o) {
   const auto inputs = infer::record_inputs(record, model.file(), f.options.annotator);
-  for (const auto* p : {&o.out, &o.plot, &o.annotations}) {
+  for (const auto* p : {&o.out, &o.plot, &o.annotations, &o.html}) {
     if (p->empty()) continue;
     check_writable(*p);
     check_not_input(*p, inputs);
@@ -68,10 +88,40 @@ void predict_one(const infer::RecordScorer& model, const ScoreFlags& f, const st
   }
   if (!o.plot.empty() && !report::plot_risk(r, o.plot))
     std::cerr << "scapredict: warning: " << printable(o.plot) << ": gnuplot not found, no PNG\n";
+  if (!o.html.empty()) {
+    const auto options = page_options(f, false);
+    auto page = report::page_record(r, record);
+    report::hold_minutes(page, options);
+    write_file_atomic(
+        o.html, report::html_page("scapredict predict: " + r.record, page_lines(model), {page},
+                                  options, model.provenance()));
+  }
+}
+
+// The batch's page from the tables it wrote (read back as `alarms` reads them).
+void write_batch_page(const infer::RecordScorer& model, const ScoreFlags& f,
+                      const infer::BatchResult& r, const std::string& html) {
+  const auto options = page_options(f, true);
+  std::vector<report::PageRecord> pages;
+  for (const auto& e : r.entries) {
+    report::PageRecord p;
+    p.path = e.record;
+    p.error = e.error;
+    if (e.error.empty()) {
+      p.series = eval::read_risk_csv(e.table);
+      p.series.record = e.record.filename().string();
+      report::hold_minutes(p, options);
+    }
+    pages.push_back(std::move(p));
+  }
+  write_file_atomic(
+      html, report::html_page("scapredict predict: " + std::to_string(r.records) + " records",
+                              page_lines(model), pages, options, model.provenance()));
 }
 
 void predict_batch(const infer::RecordScorer& model, const ScoreFlags& f,
-                   const std::vector<fs::path>& records, const std::string& out) {
+                   const std::vector<fs::path>& records, const std::string& out,
+                   const std::string& html) {
   if (out.empty())
     throw CLI::ValidationError("--out", "required for several records (a directory)");
   infer::BatchEvents events;
@@ -81,6 +131,7 @@ void predict_batch(const infer::RecordScorer& model, const ScoreFlags& f,
   events.failed = [](const std::string& line) { std::cerr << "scapredict: " << line << "\n"; };
   events.progress = stderr_progress();
   const auto r = infer::predict_batch(model, {f.options, f.alarm}, records, out, events);
+  if (!html.empty() && workers().root()) write_batch_page(model, f, r, html);
   std::cout << r.records - r.failed << " of " << r.records << " records scored -> "
             << printable(r.summary.string()) << "\n";
   // Writing fails only where files are written: the first process's count is the whole count.
@@ -110,6 +161,9 @@ void add_predict_command(CLI::App& app) {
   cmd->add_option("--out", o->out,
                   "CSV (or .json) output, default stdout; for a batch the output directory");
   cmd->add_option("--plot", o->plot, "PNG risk timeline (one record)");
+  cmd->add_option("--html", o->html,
+                  "One self-contained HTML page: every record's risk timeline with its alarms "
+                  "and quality, the ECG and spectrum of selected minutes (docs/html.md)");
   cmd->add_option("--annotations", o->annotations,
                   "WFDB annotation file of the risk: NOTE per minute, aux 'p=0.873 q=ok' (one "
                   "record)");
@@ -119,7 +173,16 @@ void add_predict_command(CLI::App& app) {
     // Several records named (even one named twice) or a directory: a batch.
     const bool batch =
         records->size() > 1 || (records->size() == 1 && fs::is_directory(records->front()));
-    check_distinct({{"--out", o->out}, {"--plot", o->plot}, {"--annotations", o->annotations}});
+    check_distinct({{"--out", o->out},
+                    {"--plot", o->plot},
+                    {"--annotations", o->annotations},
+                    {"--html", o->html}});
+    if (!o->html.empty()) {
+      check_writable(o->html);
+      if (batch && fs::path(o->html).lexically_normal().string().rfind(
+                       fs::path(o->out).lexically_normal().string() + "/", 0) == 0)
+        throw CLI::ValidationError("--html", "must lie outside the batch's --out folder");
+    }
     if (batch) {
       if (!o->plot.empty()) throw CLI::ValidationError("--plot", "one record only");
       if (!o->annotations.empty())
@@ -129,7 +192,7 @@ void add_predict_command(CLI::App& app) {
     }
     const auto model = open_record_scorer(f->model);
     if (batch)
-      predict_batch(*model, *f, list, o->out);
+      predict_batch(*model, *f, list, o->out, o->html);
     else if (workers().root())  // one record is not spread: the first process scores it
       predict_one(*model, *f, list.front().string(), *o);
   });

@@ -206,6 +206,7 @@ BatchResult predict_batch(const RecordScorer& model, const BatchOptions& o,
       ++result.failed;
       if (events.failed) events.failed(row.error);
     }
+    result.entries.push_back({rec, row.error.empty() ? out / row.table : fs::path(), row.error});
     rows.push_back(std::move(row));
     tracker.report(i + 1, printable(rec.filename().string(), 80));
   };

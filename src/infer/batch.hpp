@@ -54,6 +54,12 @@ struct BatchEvents {
 struct BatchResult {
   std::size_t records = 0, failed = 0;
   std::filesystem::path summary;  ///< OUT/cohort.csv
+  /// Every record in order: its per-minute table (OUT/<record>.csv), or why it failed.
+  struct Entry {
+    std::filesystem::path record, table;
+    std::string error;
+  };
+  std::vector<Entry> entries;
 };
 
 /// Scores `records` into the new folder `out` (absent or empty). A record that fails is a row of

@@ -29,8 +29,11 @@ struct RiskSeries {
   std::string source;                       ///< the file it was read from
   std::vector<double> start_s;              ///< each minute's start, increasing
   std::vector<std::optional<double>> risk;  ///< nullopt: not scored
-  std::optional<double> onset_s;            ///< the event (first VF/VT onset), if any
-  std::vector<std::string> comments;        ///< the file's '#' lines (provenance)
+  /// Each minute's quality flags ("ok", "flat;after_onset", ...) when the table has a quality
+  /// column, else empty.
+  std::vector<std::string> quality;
+  std::optional<double> onset_s;      ///< the event (first VF/VT onset), if any
+  std::vector<std::string> comments;  ///< the file's '#' lines (provenance)
 };
 
 /// A predict table (or any CSV): '#' lines, then a header naming at least minute, start_s and

@@ -138,6 +138,7 @@ RiskSeries read_risk_csv(const fs::path& path) {
     }
     s.start_s.push_back(start);
     s.risk.push_back(risk);
+    if (col.count("quality")) s.quality.push_back(printable(field("quality"), 200));
   }
   if (col.empty()) throw AlarmsError(s.source + ": no column names (not a risk table)");
   check_risk_minutes(s, s.source);
