@@ -178,10 +178,10 @@ void add_predict_command(CLI::App& app) {
                     {"--annotations", o->annotations},
                     {"--html", o->html}});
     if (!o->html.empty()) {
-      check_writable(o->html);
-      if (batch && fs::path(o->html).lexically_normal().string().rfind(
-                       fs::path(o->out).lexically_normal().string() + "/", 0) == 0)
+      if (batch && fs::weakly_canonical(o->html).string().rfind(
+                       fs::weakly_canonical(o->out).string() + "/", 0) == 0)
         throw CLI::ValidationError("--html", "must lie outside the batch's --out folder");
+      check_writable(o->html);
     }
     if (batch) {
       if (!o->plot.empty()) throw CLI::ValidationError("--plot", "one record only");
