@@ -113,7 +113,7 @@ std::vector<BadCase> hrv_cases() {
          fs::create_directories(e / "rec");
          return Args{"hrv", e.arg("rec")};
        },
-       "rec.hea", "header file not found"},
+       "rec", "is a directory, not a record (a record is DIR/NAME)"},
       {"hrv_no_annotation_file", kNothing,
        [=](const Env& e) {
          put(e / "r.hea", hea);

@@ -88,7 +88,6 @@ std::vector<BadCase> simulate_cases() {
        "not a finite number"},
       {"nsrdb_hours_0_01", kNothing, sim({"--nsrdb-hours", "0.01"}), "--nsrdb-hours",
        "not a finite number"},
-      {"threads_zero", kNothing, sim({"--threads", "0"}), "--threads", "not in range"},
       {"threads_negative", kNothing, sim({"--threads", "-1"}), "--threads", "not in range"},
       {"threads_257", kNothing, sim({"--threads", "257"}), "--threads", "not in range"},
       {"threads_text", kNothing, sim({"--threads", "two"}), "--threads", "not"},

@@ -185,9 +185,10 @@ std::vector<OddCase> odd_cases() {
       {"simulate_into_existing_empty_directory", kNothing,
        [](const Env& e) {
          fs::create_directories(e / "db");
+         // --threads 0: the machine's cores, as in predict.
          return Args{"simulate", "--out",         e.arg("db"), "--hours-before-onset",
                      "0.05",     "--nsrdb-hours", "0.05",      "--threads",
-                     "2"};
+                     "0"};
        },
        [](const CliResult& r, const Env& e) {
          EXPECT_NE(r.out.find("SIMULATED"), std::string::npos);
