@@ -26,11 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_annotation_file(const fs::path& path, const infer::RecordRisk& r,
-                           const infer::AlarmConfig& alarm) {
-  write_file_atomic(path, io::encode_annotations(infer::risk_annotations(r, r.frame_fs_hz, alarm)));
-}
-
 struct OneRecordOutputs {
   std::string out, plot, annotations, html;
 };
@@ -68,34 +63,31 @@ void predict_one(const infer::RecordScorer& model, const ScoreFlags& f, const st
   const bool json = ext == ".json";
   const std::string text =
       json ? json_text(infer::to_json(r, &f.alarm)) : infer::to_csv(r, &f.alarm);
+  // Every file of the run appears whole, or none does (a full disk leaves the old ones).
+  std::vector<std::pair<fs::path, std::string>> files;
+  if (!o.html.empty()) {
+    const auto options = page_options(f, false);
+    auto page = report::page_record(r, record);
+    report::hold_minutes(page, options);
+    files.emplace_back(
+        o.html, report::html_page("scapredict predict: " + r.record, page_lines(model), {page},
+                                  options, model.provenance()));
+  }
+  if (!o.annotations.empty()) {
+    const auto bytes = io::encode_annotations(infer::risk_annotations(r, r.frame_fs_hz, f.alarm));
+    files.emplace_back(o.annotations, std::string(bytes.begin(), bytes.end()));
+  }
+  if (!o.out.empty()) files.emplace_back(o.out, text);
+  write_files_atomic(files);
   if (o.out.empty()) {
-    if (!o.annotations.empty()) write_annotation_file(o.annotations, r, f.alarm);
     std::cout << text;
     flush_stdout();
   } else {
-    write_file_atomic(o.out, text);
-    if (!o.annotations.empty()) {
-      try {
-        write_annotation_file(o.annotations, r, f.alarm);
-      } catch (const Error&) {  // nothing half-done: the table goes with the failed annotations
-        std::error_code ec;
-        fs::remove(o.out, ec);
-        throw;
-      }
-    }
     for (const auto& line : infer::meaning_lines(r)) std::cout << printable(line, 2000) << "\n";
     std::cout << printable(infer::summary_line(r), 2000) << "\n";
   }
   if (!o.plot.empty() && !report::plot_risk(r, o.plot))
     std::cerr << "scapredict: warning: " << printable(o.plot) << ": gnuplot not found, no PNG\n";
-  if (!o.html.empty()) {
-    const auto options = page_options(f, false);
-    auto page = report::page_record(r, record);
-    report::hold_minutes(page, options);
-    write_file_atomic(
-        o.html, report::html_page("scapredict predict: " + r.record, page_lines(model), {page},
-                                  options, model.provenance()));
-  }
 }
 
 // The batch's page from the tables it wrote (read back as `alarms` reads them).

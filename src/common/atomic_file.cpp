@@ -13,26 +13,84 @@
 namespace scapredict {
 namespace fs = std::filesystem;
 
-void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> bytes) {
+namespace {
+
+// A fresh name beside `path` for a file being written: PATH.tmp.PID.N.
+fs::path temporary_beside(const fs::path& path) {
   static std::atomic<unsigned> counter{0};
-  std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   fs::path tmp = path;
   tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  note_unfinished(tmp);
-  struct Forget {
-    const fs::path& p;
-    ~Forget() { forget_unfinished(p); }
-  } forget{tmp};
+  return tmp;
+}
+
+// `bytes` into the new file `tmp`, flushed; on failure `tmp` is removed and the Error names
+// `path`, the file the user asked for.
+void write_whole(const fs::path& tmp, std::span<const std::uint8_t> bytes, const fs::path& path) {
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw Error(path.string() + ": cannot create file");
   bool ok = bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
   ok = (std::fflush(f) == 0) && ok;
   ok = (std::fclose(f) == 0) && ok;
   if (!ok) {
+    std::error_code ec;
     fs::remove(tmp, ec);
     throw Error(path.string() + ": write failed (disk full?)");
   }
+}
+
+std::span<const std::uint8_t> as_bytes(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+}  // namespace
+
+void write_files_atomic(const std::vector<std::pair<fs::path, std::string>>& files) {
+  std::vector<fs::path> staged;
+  auto drop = [&] {
+    for (const auto& p : staged) {
+      std::error_code ec;
+      fs::remove(p, ec);
+      forget_unfinished(p);
+    }
+  };
+  try {
+    for (const auto& [path, text] : files) {
+      std::error_code ec;
+      if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+      staged.push_back(temporary_beside(path));
+      note_unfinished(staged.back());
+      write_whole(staged.back(), as_bytes(text), path);
+    }
+  } catch (...) {
+    drop();
+    throw;
+  }
+  std::string failed;
+  {
+    const auto lock = lock_unfinished();  // an interrupt removes the staged files before or after
+    for (std::size_t i = 0; i < files.size() && failed.empty(); ++i) {
+      std::error_code ec;
+      fs::rename(staged[i], files[i].first, ec);
+      if (ec) {
+        for (std::size_t j = i; j < staged.size(); ++j) fs::remove(staged[j], ec);
+        failed = files[i].first.string() + ": cannot rename temporary file into place";
+      }
+    }
+  }
+  for (const auto& p : staged) forget_unfinished(p);
+  if (!failed.empty()) throw Error(failed);
+}
+
+void write_file_atomic(const fs::path& path, std::span<const std::uint8_t> bytes) {
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  const fs::path tmp = temporary_beside(path);
+  note_unfinished(tmp);
+  struct Forget {
+    const fs::path& p;
+    ~Forget() { forget_unfinished(p); }
+  } forget{tmp};
+  write_whole(tmp, bytes, path);
   {
     const auto lock = lock_unfinished();  // an interrupt removes tmp before or after, not during
     fs::rename(tmp, path, ec);

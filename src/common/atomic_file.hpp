@@ -2,7 +2,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace scapredict {
@@ -12,6 +14,12 @@ namespace scapredict {
 /// `path`. Creates missing parent directories. Throws scapredict::Error naming the path.
 void write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
 void write_file_atomic(const std::filesystem::path& path, std::string_view text);
+
+/// Writes several files so that all of them appear or none does: each goes to a temporary file
+/// beside it, and only once every one is written whole are they renamed into place. A failure
+/// while writing (a full disk) leaves every previous file as it was. Throws scapredict::Error
+/// naming the file that failed.
+void write_files_atomic(const std::vector<std::pair<std::filesystem::path, std::string>>& files);
 
 /// Checks that `path` can be written (as write_file_atomic would: a temporary file beside it,
 /// then a rename) without touching `path` itself. Throws scapredict::Error naming the path.

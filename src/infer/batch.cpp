@@ -189,17 +189,20 @@ BatchResult predict_batch(const RecordScorer& model, const BatchOptions& o,
       try {
         const auto stem = output_stem(b.name, used);
         const auto table = out / (stem + ".csv"), risk = out / (stem + ".risk");
-        if (writer) {
+        if (writer)
           for (const auto& f : {table, risk})
             check_not_input(f, record_inputs(rec, model.file(), o.predict.annotator));
-          write_file_atomic(stage->path() / table.filename(), b.table);
-          write_file_atomic(stage->path() / risk.filename(), b.risk);
-        }
         row.table = table.filename().string();
       } catch (const Error& e) {
         row = CohortRow{};
         row.record = rec.string();
         row.error = error_line(e.what());
+      }
+      // A write that fails (a full disk) is not the record's fault: it ends the batch, and the
+      // staging folder goes with it.
+      if (row.error.empty() && writer) {
+        write_file_atomic(stage->path() / row.table, b.table);
+        write_file_atomic(stage->path() / (fs::path(row.table).stem().string() + ".risk"), b.risk);
       }
     }
     if (!row.error.empty()) {
