@@ -284,14 +284,20 @@ void run_odd_case(const OddCase& c) {
                "\n  stderr: " + shown(r.err, 1500) + "\n  stdout: " + shown(r.out, 600));
   ASSERT_EQ(r.exit_code, 0) << "valid input must keep working";
   // No temporary file may survive a successful run either.
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(env.dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    EXPECT_TRUE(name.find(".tmp.") == std::string::npos &&
-                name.find(".staging.") == std::string::npos)
-        << "temporary file left behind: " << shown(it->path().string());
-  }
+  for (const auto& p : leftovers(env.dir))
+    ADD_FAILURE() << "temporary file left behind: " << shown(p);
   if (c.check) c.check(r, env);
+}
+
+std::vector<std::string> leftovers(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.find(".tmp.") != std::string::npos || name.find(".staging.") != std::string::npos)
+      out.push_back(it->path().string());
+  }
+  return out;
 }
 
 std::string read_bytes(const fs::path& p) {

@@ -93,6 +93,10 @@ void run_odd_case(const OddCase& c);
 
 // ---- helpers for setups ----
 
+/// What a command in progress leaves below `dir`: ".NAME.staging.*" folders and "*.tmp.*"
+/// files (common/atomic_file.hpp), as paths; empty when nothing is left.
+std::vector<std::string> leftovers(const fs::path& dir);
+
 /// Bytes of a file; empty when it cannot be read.
 std::string read_bytes(const fs::path& p);
 /// Writes `bytes` to `p` (creating parent directories).

@@ -51,16 +51,6 @@ Run run_limited(const Args& args, rlim_t limit, const fs::path& err) {
   return run;
 }
 
-std::vector<std::string> leftovers(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    const auto name = e.path().filename().string();
-    if (name.find(".staging.") != std::string::npos || name.find(".tmp.") != std::string::npos)
-      out.push_back(e.path().string());
-  }
-  return out;
-}
-
 // Exit code 2 and one error line naming the problem (progress lines of a slow run aside).
 void expect_one_line(const Run& r, const std::string& problem) {
   EXPECT_EQ(r.exit_code, 2) << r.err;

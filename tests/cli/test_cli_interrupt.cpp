@@ -21,17 +21,6 @@ extern char** environ;
 namespace scapredict::clitest {
 namespace {
 
-// Entries of `dir` that a command in progress leaves: ".NAME.staging.*" and "*.tmp.*".
-std::vector<std::string> leftovers(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    const auto name = e.path().filename().string();
-    if (name.find(".staging.") != std::string::npos || name.find(".tmp.") != std::string::npos)
-      out.push_back(e.path().string());
-  }
-  return out;
-}
-
 bool has_staging(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().filename().string().find(".staging.") != std::string::npos) return true;
