@@ -11,7 +11,6 @@
 #include "common/text.hpp"
 #include "common/workers.hpp"
 #include "engine/scorer.hpp"
-#include "eval/alarms/alarms.hpp"
 #include "infer/batch.hpp"
 #include "infer/outputs.hpp"
 #include "io/annotation.hpp"
@@ -39,11 +38,9 @@ report::PageOptions page_options(const ScoreFlags& f, bool batch) {
   return p;
 }
 
-// The page's opening lines: what the risk is, and that the page is a view of these files.
+// The page's opening lines: what the risk is and which model gave it.
 std::vector<std::string> page_lines(const infer::RecordScorer& model) {
-  infer::RecordRisk what;
-  what.model = model.provenance();
-  auto lines = infer::meaning_lines(what);
+  auto lines = infer::meaning_lines(model.provenance());
   lines.push_back(model.comment());
   return lines;
 }
@@ -94,21 +91,10 @@ void predict_one(const infer::RecordScorer& model, const ScoreFlags& f, const st
 void write_batch_page(const infer::RecordScorer& model, const ScoreFlags& f,
                       const infer::BatchResult& r, const std::string& html) {
   const auto options = page_options(f, true);
-  std::vector<report::PageRecord> pages;
-  for (const auto& e : r.entries) {
-    report::PageRecord p;
-    p.path = e.record;
-    p.error = e.error;
-    if (e.error.empty()) {
-      p.series = eval::read_risk_csv(e.table);
-      p.series.record = e.record.filename().string();
-      report::hold_minutes(p, options);
-    }
-    pages.push_back(std::move(p));
-  }
   write_file_atomic(
       html, report::html_page("scapredict predict: " + std::to_string(r.records) + " records",
-                              page_lines(model), pages, options, model.provenance()));
+                              page_lines(model), report::batch_page_records(r, options), options,
+                              model.provenance()));
 }
 
 void predict_batch(const infer::RecordScorer& model, const ScoreFlags& f,

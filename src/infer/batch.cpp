@@ -186,6 +186,7 @@ BatchResult predict_batch(const RecordScorer& model, const BatchOptions& o,
     if (row.error.empty()) {
       if (events.warning)
         for (const auto& w : b.warnings) events.warning(rec, w);
+      std::string risk_name;
       try {
         const auto stem = output_stem(b.name, used);
         const auto table = out / (stem + ".csv"), risk = out / (stem + ".risk");
@@ -193,6 +194,7 @@ BatchResult predict_batch(const RecordScorer& model, const BatchOptions& o,
           for (const auto& f : {table, risk})
             check_not_input(f, record_inputs(rec, model.file(), o.predict.annotator));
         row.table = table.filename().string();
+        risk_name = risk.filename().string();
       } catch (const Error& e) {
         row = CohortRow{};
         row.record = rec.string();
@@ -202,7 +204,7 @@ BatchResult predict_batch(const RecordScorer& model, const BatchOptions& o,
       // staging folder goes with it.
       if (row.error.empty() && writer) {
         write_file_atomic(stage->path() / row.table, b.table);
-        write_file_atomic(stage->path() / (fs::path(row.table).stem().string() + ".risk"), b.risk);
+        write_file_atomic(stage->path() / risk_name, b.risk);
       }
     }
     if (!row.error.empty()) {
@@ -216,9 +218,7 @@ BatchResult predict_batch(const RecordScorer& model, const BatchOptions& o,
   map_units(
       workers(), records.size(),
       [&](std::size_t i) { return score_for_batch(model, o, records[i]); }, take, {}, 1);
-  RecordRisk what;
-  what.model = model.provenance();
-  std::vector<std::string> comments = meaning_lines(what);
+  std::vector<std::string> comments = meaning_lines(model.provenance());
   comments.insert(comments.end(),
                   {std::string("scapredict ") + kVersion + " predict: " +
                        std::to_string(records.size()) + " records; risk per minute, uncalibrated",

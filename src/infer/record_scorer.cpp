@@ -136,7 +136,10 @@ std::unique_ptr<RecordScorer> open_record_scorer(const std::filesystem::path& pa
 }
 
 std::vector<std::string> meaning_lines(const RecordRisk& r) {
-  const auto& m = r.model;
+  return meaning_lines(r.model);
+}
+
+std::vector<std::string> meaning_lines(const nlohmann::json& m) {
   std::vector<std::string> out;
   if (m.contains("meaning")) {
     out.push_back(printable(m.value("meaning", std::string()), 400));
@@ -145,7 +148,7 @@ std::vector<std::string> meaning_lines(const RecordRisk& r) {
                   " (" + std::to_string(lopo.value("scd_patients", 0)) + " SDDB patients vs " +
                   std::to_string(lopo.value("normal_patients", 0)) + " NSRDB subjects; " +
                   printable(m.value("data_source", std::string("?")), 200) + ")");
-  } else if (r.model_trained_on_simulated_data()) {
+  } else if (m.value("simulated", false)) {  // as RecordRisk::model_trained_on_simulated_data
     out.push_back(
         "P(SCD) of a model trained on SIMULATED data: it tests the software and means "
         "nothing clinically");

@@ -63,5 +63,8 @@ std::unique_ptr<RecordScorer> open_record_scorer(const std::filesystem::path& pa
 /// model's meaning and its leave-one-patient-out AUROC), or, for a model trained on simulated
 /// data, that its numbers are not clinical. Each without a newline or '#'.
 std::vector<std::string> meaning_lines(const RecordRisk& r);
+/// The same lines from a model's provenance alone (RecordScorer::provenance()), for outputs
+/// that stand for several records.
+std::vector<std::string> meaning_lines(const nlohmann::json& model_provenance);
 
 }  // namespace scapredict::infer

@@ -34,6 +34,23 @@ PageRecord page_record(const infer::RecordRisk& r, const fs::path& record) {
   return p;
 }
 
+std::vector<PageRecord> batch_page_records(const infer::BatchResult& batch,
+                                           const PageOptions& options) {
+  std::vector<PageRecord> pages;
+  for (const auto& e : batch.entries) {
+    PageRecord p;
+    p.path = e.record;
+    p.error = e.error;
+    if (e.error.empty()) {
+      p.series = eval::read_risk_csv(e.table);
+      p.series.record = e.record.filename().string();
+      hold_minutes(p, options);
+    }
+    pages.push_back(std::move(p));
+  }
+  return pages;
+}
+
 namespace {
 
 // Minutes the alarm is on, as [first, last] row ranges (infer::Alarm over the rows).

@@ -12,6 +12,7 @@
 
 #include "eval/alarms/alarms.hpp"
 #include "infer/alarm.hpp"
+#include "infer/batch.hpp"
 #include "infer/predict.hpp"
 
 namespace scapredict::report {
@@ -48,6 +49,11 @@ struct PageOptions {
 /// `r` as a page record: minutes, risk, quality flags, onset; the meaning lines and the model's
 /// provenance as its '#' lines.
 PageRecord page_record(const infer::RecordRisk& r, const std::filesystem::path& record);
+
+/// A batch's records (infer::predict_batch) as page records: each scored record's table read
+/// back as `alarms` reads it, with its minutes held; a failed record keeps why.
+std::vector<PageRecord> batch_page_records(const infer::BatchResult& batch,
+                                           const PageOptions& options);
 
 /// Chooses the minutes the page holds (PageOptions) and reads them from the record: the channel
 /// brought to 128 Hz, beats by dsp::detect_qrs, the magnitude spectrum. A record that cannot be
