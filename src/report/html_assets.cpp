@@ -19,7 +19,7 @@ svg{display:block;margin:4px 0;background:#fff}
 .onset{stroke:#c00;stroke-width:2}.held{fill:#333;cursor:pointer}
 .ecg{fill:none;stroke:#111;stroke-width:0.8}.qrs{stroke:#d33;stroke-width:1}
 .spec{fill:none;stroke:#2a7f2a;stroke-width:1}.cursor{stroke:#f80;stroke-width:1.5}
-.note{color:#555;font-size:12px}text{font-size:11px;fill:#444}
+.note{color:#555;font-size:12px}.swatch{display:inline-block;width:10px;height:10px;margin:0 3px 0 8px}text{font-size:11px;fill:#444}
 )CSS";
 }
 
@@ -68,7 +68,7 @@ function show(i){current=i;fill();const r=recs[i];detail.textContent='';
   for(const [a,b] of r.alarm)g.appendChild(sv('rect',{class:'alarm',x:x(r.start_s[a]),y:T,width:Math.max(1,x(r.start_s[b]+60)-x(r.start_s[a])),height:H-T-B}));
   for(let v=0;v<=1.001;v+=0.25){g.appendChild(sv('line',{class:'grid',x1:L,x2:W-R,y1:y(v),y2:y(v)}));g.appendChild(sv('text',{x:4,y:y(v)+4},v.toFixed(2)));}
   const hours=(t1-t0)/3600,step=hours>12?3:hours>3?1:hours>1?0.25:1/12;
-  for(let h=0;h<=hours+1e-9;h+=step){const xx=x(t0+h*3600);g.appendChild(sv('text',{x:xx-8,y:H-B+14},hms(t0+h*3600).replace(/:00$/,'')));}
+  for(let h=0;h<=hours+1e-9;h+=step){const xx=Math.min(x(t0+h*3600),W-R-22);g.appendChild(sv('text',{x:xx-8,y:H-B+14},hms(t0+h*3600).replace(/:00$/,'')));}
   let d='',pts=0,pen=false;for(let k=0;k<n;k++){const v=r.risk[k];if(v===null){pen=false;continue;}d+=(pen?'L':'M')+x(r.start_s[k]+30).toFixed(1)+' '+y(v).toFixed(1);pen=true;pts++;}
   g.appendChild(sv('path',{class:'risk',d:d,'data-points':pts}));
   // quality band: minutes not plain "ok"
@@ -79,7 +79,8 @@ function show(i){current=i;fill();const r=recs[i];detail.textContent='';
   const cursor=sv('line',{class:'cursor',x1:-10,x2:-10,y1:T,y2:H-B});g.appendChild(cursor);
   r.held.forEach((h,hi)=>{const m=sv('path',{class:'held',d:'M'+(x(r.start_s[h.row]+30)-4)+' '+(T-2)+'l8 0l-4 7z','data-held':hi});m.appendChild(sv('title',{},h.why));g.appendChild(m);});
   detail.appendChild(g);
-  const legend=el('div',{class:'note'},'blue: risk per scored minute; red band: alarm on; red line: VF onset; triangles: minutes with ECG; band below: '+(Object.keys(used).length?Object.keys(used).join(', '):'every minute ok'));
+  const legend=el('div',{class:'note'},'blue: risk per scored minute; red band: alarm on; red line: VF onset; triangles: minutes with ECG; band below, minutes not ok: '+(Object.keys(used).length?'':'none'));
+  for(const q of Object.keys(used)){const sw=el('span',{class:'swatch'});sw.style.background=used[q];legend.appendChild(sw);legend.appendChild(document.createTextNode(q+' '));}
   detail.appendChild(legend);
   const pick=el('select',{id:'held'});pick.appendChild(el('option',{value:''},r.held.length?'ECG minutes held: '+r.held.length:(r.held_note||'no ECG held')));
   r.held.forEach((h,hi)=>pick.appendChild(el('option',{value:hi},hms(r.start_s[h.row])+' '+h.why+(r.risk[h.row]===null?'':' (risk '+fmt(r.risk[h.row],3)+')'))));
