@@ -67,9 +67,8 @@ class RowPrinter {
 
  private:
   void header(const std::string& source, const std::vector<std::string>& warnings) {
-    infer::RecordRisk r;
-    r.model = model_.provenance();
-    for (const auto& line : infer::meaning_lines(r)) std::printf("# %s\n", line.c_str());
+    for (const auto& line : infer::meaning_lines(model_.provenance()))
+      std::printf("# %s\n", line.c_str());
     for (const auto& w : warnings) std::printf("# warning: %s\n", printable(w, 2000).c_str());
     print_warnings(source, warnings);
     said_ = warnings;

@@ -89,9 +89,7 @@ std::string Model::checksum() const {
 }
 
 std::vector<std::string> Model::meaning() const {
-  infer::RecordRisk r;
-  r.model = impl_->scorer->provenance();
-  return infer::meaning_lines(r);
+  return infer::meaning_lines(impl_->scorer->provenance());
 }
 
 RecordScore score_record(const Model& model, const std::filesystem::path& record,
