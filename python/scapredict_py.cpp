@@ -262,11 +262,7 @@ class Model {
     const auto* s = scorer_->spectrum();
     return s ? s->features().bins : 0;
   }
-  std::vector<std::string> meaning() const {
-    infer::RecordRisk r;
-    r.model = provenance();
-    return infer::meaning_lines(r);
-  }
+  std::vector<std::string> meaning() const { return infer::meaning_lines(provenance()); }
 
  private:
   explicit Model(std::unique_ptr<infer::RecordScorer> s) : scorer_(std::move(s)) {}
@@ -276,7 +272,13 @@ class Model {
 
 }  // namespace
 
-PYBIND11_MODULE(scapredict, m) {
+// The module's name: `scapredict` for the module built beside the tools (PYTHONPATH, `make
+// python-install`), `_core` inside the package `pip install .` makes (python/package).
+#ifndef SCAPREDICT_PY_MODULE
+#define SCAPREDICT_PY_MODULE scapredict
+#endif
+
+PYBIND11_MODULE(SCAPREDICT_PY_MODULE, m) {
   m.doc() = "scapredict: sudden cardiac arrest risk per minute from Holter ECG (docs/python.md)";
   m.attr("__version__") = scapredict::kVersion;
   py::register_exception<scapredict::Error>(m, "Error", PyExc_Exception);
@@ -310,11 +312,17 @@ PYBIND11_MODULE(scapredict, m) {
       .def("score_frame", &Model::score_frame, py::arg("record_path"), py::arg("channel") = 0,
            py::arg("threads") = 0, py::arg("progress") = py::none(), py::arg("annotator") = "",
            "score() as a pandas DataFrame (needs pandas).")
-      .def_property_readonly("arch", &Model::arch)
-      .def_property_readonly("backend", &Model::backend)
-      .def_property_readonly("checksum", &Model::checksum)
-      .def_property_readonly("input_length", &Model::input_length)
-      .def_property_readonly("bins", &Model::bins)
+      .def_property_readonly("arch", &Model::arch,
+                             "The model's kind: hrv-svm, cnn1d, mlp, ... ('?' when unknown).")
+      .def_property_readonly("backend", &Model::backend,
+                             "What computes its probabilities (the engine in fp32 or int8, the "
+                             "HRV SVM).")
+      .def_property_readonly("checksum", &Model::checksum,
+                             "FNV-1a 64 of the model file, as every result file records it.")
+      .def_property_readonly("input_length", &Model::input_length,
+                             "Values per scored minute the model takes (0 for an HRV model).")
+      .def_property_readonly("bins", &Model::bins,
+                             "DFT bins of a spectrum model's input (0 for an HRV model).")
       .def_property_readonly("meaning", &Model::meaning,
                              "What a risk of this model is, and its validation, one line each.");
 }
