@@ -137,7 +137,15 @@ TEST(BeatStudy, ReportStatesItsDataAndWritesResultsWithConfig) {
   cfg.classifiers = {model::TabularKind::kLogistic};
   cfg.run.repetitions = 2;
   st::TempDir dir;
-  const auto study = eval::run_real_study(c, cfg, dir / "out");
+  std::vector<ProgressEvent> overall;
+  const auto study = eval::run_real_study(c, cfg, dir / "out", [&](const ProgressEvent& e) {
+    if (e.task == "reproduce --beats") overall.push_back(e);
+  });
+  // One overall estimate besides each part's own: here the beat study is the only part.
+  ASSERT_EQ(overall.size(), 1u);
+  EXPECT_EQ(overall[0].done, 1u);
+  EXPECT_EQ(overall[0].total, 1u);
+  EXPECT_EQ(overall[0].detail, "the beat study");
   report::write_real_report(study, dir / "out");
   const auto md = read_file(dir / "out" / "REAL_REPORT.md");
   EXPECT_EQ(md.substr(0, md.find('\n')), "SIMULATED beat annotations (test)");
